@@ -1,0 +1,3 @@
+from paperkb.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,257 @@
+"""Rules that look across records, in one place.
+
+A single record can be valid and still wrong for the knowledge base: its id clashes with another, it names a topic that
+does not exist, it repeats an arXiv id already on file under another name. These checks run on every loaded file (valid
+or not, using the raw values where the model failed) so that one `paperkb check` shows every problem of a pull request.
+Pure: files in, problems out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Any
+
+from paperkb import identifiers, models
+from paperkb.problems import Problem
+from paperkb.records import RecordFile, field_name
+
+_ALLOWED_CONTROL = {"\n"}
+_VENUE = re.compile(r"(?P<series>.+?) (?P<year>\d{4})")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _strings(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield (*path, key), key
+            yield from _strings(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, (*path, i))
+    elif isinstance(node, str):
+        yield path, node
+
+
+def invisible_characters(text: str) -> list[str]:
+    """Control (Cc) and format (Cf: bidi overrides, zero-width) characters, except the newline of multi-line notes."""
+    return [ch for ch in text if ch not in _ALLOWED_CONTROL and unicodedata.category(ch) in {"Cc", "Cf"}]
+
+
+def _raw(file: RecordFile, key: str) -> Any:
+    data = file.doc.data if file.doc else None
+    return data.get(key) if isinstance(data, dict) else None
+
+
+def _problem(file: RecordFile, keys: tuple[str | int, ...], message: str, severity: str = "error") -> Problem:
+    loc = file.loc(*keys)
+    return Problem(file.path, loc.line, loc.col, field_name(keys), message, severity)  # type: ignore[arg-type]
+
+
+def _title_key(title: str) -> str:
+    return " ".join(_WORD.findall(title.lower()))
+
+
+def check(files: list[RecordFile]) -> list[Problem]:
+    """Every cross-record problem among `files`, sorted."""
+    problems: list[Problem] = []
+    papers = [f for f in files if f.kind == "paper"]
+    topics = [f for f in files if f.kind == "topic"]
+
+    for file in files:
+        if file.doc is None:
+            continue
+        for keys, text in _strings(file.doc.data):
+            bad = invisible_characters(text)
+            if bad:
+                names = ", ".join(sorted({f"U+{ord(ch):04X}" for ch in bad}))
+                problems.append(_problem(file, keys, f"contains invisible control or bidi characters ({names}); delete them"))
+
+    # Ids: equal to the file name, unique, and file names unique even on case-insensitive file systems.
+    for group in (papers, topics):
+        by_casefold: dict[str, list[RecordFile]] = defaultdict(list)
+        for file in group:
+            stem = PurePosixPath(file.path).stem
+            by_casefold[stem.casefold()].append(file)
+            rid = _raw(file, "id")
+            if isinstance(rid, str) and rid != stem:
+                problems.append(
+                    _problem(file, ("id",), f"id '{rid}' must equal the file name; rename the file to {rid}.yaml or fix the id")
+                )
+        for clash in by_casefold.values():
+            if len(clash) > 1:
+                others = ", ".join(f.path for f in clash)
+                for file in clash:
+                    problems.append(_problem(file, (), f"file names differ only in case ({others}); keep one record"))
+
+    # arXiv ids: one record per paper, whatever form the id was pasted in.
+    by_arxiv: dict[str, list[RecordFile]] = defaultdict(list)
+    for file in papers:
+        raw = _raw(file, "arxiv")
+        if isinstance(raw, str) and raw.strip():
+            by_arxiv[identifiers.normalise_arxiv(raw)].append(file)
+    for arxiv, clash in by_arxiv.items():
+        for file in clash:
+            for other in clash:
+                if other is not file:
+                    problems.append(
+                        _problem(file, ("arxiv",), f"arXiv id {arxiv} is already recorded in {other.path}; merge the two records")
+                    )
+
+    topic_ids = {_raw(f, "id") for f in topics} - {None}
+    paper_ids = {_raw(f, "id") for f in papers} - {None}
+    tags, canon_inst, alias_inst, venues, venue_alias = _registries(files, problems)
+
+    for file in topics:
+        parent = _raw(file, "parent")
+        if isinstance(parent, str) and parent not in topic_ids:
+            problems.append(_problem(file, ("parent",), f"unknown topic '{parent}'; use an existing topic id or remove `parent`"))
+    problems += _cycles(topics)
+
+    for file in papers:
+        paper = file.model if isinstance(file.model, models.Paper) else None
+        for i, topic in enumerate(_list(file, "topics")):
+            if isinstance(topic, str) and topic not in topic_ids:
+                problems.append(_problem(file, ("topics", i), f"unknown topic '{topic}'; must be one of: {', '.join(sorted(topic_ids))}"))
+        for i, rel in enumerate(_list(file, "related")):
+            if rel == _raw(file, "id"):
+                problems.append(_problem(file, ("related", i), "a paper cannot be related to itself; remove it"))
+            elif isinstance(rel, str) and rel not in paper_ids:
+                problems.append(_problem(file, ("related", i), f"unknown paper id '{rel}'; use the id of a record in papers/"))
+        if tags is not None:
+            for i, tag in enumerate(_list(file, "tags")):
+                if isinstance(tag, str) and tag not in tags:
+                    problems.append(_problem(file, ("tags", i), f"unknown tag '{tag}'; use one from registry/tags.yaml or add it there"))
+        if canon_inst is not None:
+            for i, inst in enumerate(_list(file, "institutions")):
+                if isinstance(inst, str) and inst not in canon_inst:
+                    if inst in alias_inst:
+                        msg = f"'{inst}' is written '{alias_inst[inst]}' here; use the canonical name"
+                    else:
+                        msg = f"unknown institution '{inst}'; add it to registry/institutions.yaml (or use its canonical name)"
+                    problems.append(_problem(file, ("institutions", i), msg))
+        if paper is None:
+            continue
+        problems += _paper_facts(file, paper, venues, venue_alias)
+
+    problems += _likely_duplicates(papers)
+    return sorted(set(problems))
+
+
+def _list(file: RecordFile, key: str) -> list[Any]:
+    value = _raw(file, key)
+    return value if isinstance(value, list) else []
+
+
+def _paper_facts(
+    file: RecordFile, paper: models.Paper, venues: dict[str, models.Venue] | None, venue_alias: dict[str, str]
+) -> list[Problem]:
+    out = []
+    if paper.arxiv is None and paper.url is None and paper.doi is None:
+        out.append(_problem(file, (), "a paper needs `arxiv`, or `url`/`doi` when it is not on arXiv"))
+    if paper.arxiv and paper.url:
+        out.append(_problem(file, ("url",), "`url` is only for papers not on arXiv; links are built from `arxiv` — remove `url`"))
+    if paper.arxiv:
+        first = identifiers.arxiv_year(paper.arxiv)
+        if first is not None and first != paper.year:
+            out.append(
+                _problem(file, ("year",), f"year {paper.year} contradicts arXiv id {paper.arxiv} (first version {first}); use {first}")
+            )
+    if paper.published and paper.published.year != paper.year:
+        out.append(
+            _problem(file, ("published",), f"date {paper.published} is not in `year` {paper.year}; `published` is the first version's date")
+        )
+    if paper.venue and venues is not None:
+        m = _VENUE.fullmatch(paper.venue)
+        if not m:
+            out.append(_problem(file, ("venue",), "must be '<series> <year>', e.g. 'NeurIPS 2020'"))
+        elif m["series"] not in venues:
+            series = m["series"]
+            if series in venue_alias:
+                msg = f"write '{venue_alias[series]} {m['year']}': '{series}' is an alias of '{venue_alias[series]}'"
+            else:
+                msg = f"unknown venue series '{series}'; add it to registry/venues.yaml or use a listed name"
+            out.append(_problem(file, ("venue",), msg))
+        elif int(m["year"]) < paper.year:
+            out.append(_problem(file, ("venue",), f"venue year {m['year']} is before the paper's year {paper.year}; check both"))
+    if paper.added < (paper.published or paper.added):
+        out.append(_problem(file, ("added",), "`added` is before the paper appeared; use the date the record was added"))
+    return out
+
+
+def _registries(
+    files: list[RecordFile], problems: list[Problem]
+) -> tuple[set[str] | None, set[str] | None, dict[str, str], dict[str, models.Venue] | None, dict[str, str]]:
+    """Vocabularies from registry files; None where a registry is missing or invalid (its own problems say why)."""
+    tags: set[str] | None = None
+    canon: set[str] | None = None
+    alias: dict[str, str] = {}
+    venues: dict[str, models.Venue] | None = None
+    venue_alias: dict[str, str] = {}
+    for file in files:
+        if isinstance(file.model, models.TagFile):
+            tags = set()
+            for i, tag in enumerate(file.model.tags):
+                if tag.id in tags:
+                    problems.append(_problem(file, ("tags", i, "id"), f"tag '{tag.id}' is listed twice; keep one"))
+                tags.add(tag.id)
+        elif isinstance(file.model, models.InstitutionFile):
+            canon = set()
+            seen: dict[str, str] = {}
+            for i, inst in enumerate(file.model.institutions):
+                for name in (inst.name, *inst.aliases, *([inst.name_zh] if inst.name_zh else [])):
+                    if name in seen and seen[name] != inst.name:
+                        problems.append(
+                            _problem(file, ("institutions", i), f"'{name}' also names '{seen[name]}'; one name, one institution")
+                        )
+                    seen[name] = inst.name
+                canon.add(inst.name)
+                for name in (*inst.aliases, *([inst.name_zh] if inst.name_zh else [])):
+                    if name != inst.name:
+                        alias[name] = inst.name
+        elif isinstance(file.model, models.VenueFile):
+            venues = {}
+            for i, venue in enumerate(file.model.venues):
+                if venue.name in venues:
+                    problems.append(_problem(file, ("venues", i, "name"), f"venue '{venue.name}' is listed twice; keep one"))
+                venues[venue.name] = venue
+                for name in venue.aliases:
+                    venue_alias[name] = venue.name
+    return tags, canon, alias, venues, venue_alias
+
+
+def _cycles(topics: list[RecordFile]) -> list[Problem]:
+    parent = {_raw(f, "id"): _raw(f, "parent") for f in topics}
+    by_id = {_raw(f, "id"): f for f in topics}
+    out = []
+    for start, file in by_id.items():
+        seen = {start}
+        node = parent.get(start)
+        while isinstance(node, str) and node in parent:
+            if node == start:
+                out.append(_problem(file, ("parent",), "topic tree has a cycle through this topic; point `parent` up the tree"))
+                break
+            if node in seen:
+                break
+            seen.add(node)
+            node = parent.get(node)
+    return out
+
+
+def _likely_duplicates(papers: list[RecordFile]) -> list[Problem]:
+    """Warn when two records have the same title up to case, punctuation and spacing (a likely duplicate)."""
+    by_title: dict[str, list[RecordFile]] = defaultdict(list)
+    for file in papers:
+        title = _raw(file, "title")
+        if isinstance(title, str) and _title_key(title):
+            by_title[_title_key(title)].append(file)
+    out = []
+    for clash in by_title.values():
+        for file in clash:
+            others = ", ".join(o.path for o in clash if o is not file)
+            if others:
+                out.append(_problem(file, ("title",), f"same title as {others}; likely a duplicate — merge them", "warning"))
+    return out

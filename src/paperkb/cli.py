@@ -1,0 +1,113 @@
+"""The command line: the only layer that reads folders, writes files and talks to the user.
+
+Every command's core is a pure function elsewhere; this module parses arguments, calls it, and prints. A contributor's
+mistake ends as a message and exit status 1, never a traceback; that translation happens in one place, `main`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from paperkb import __version__, schema
+from paperkb.problems import Problem, count_errors
+from paperkb.repository import NotAKnowledgeBase, find_root, load_files
+
+
+class UserError(Exception):
+    """A mistake in how paperkb was called or in the files it was given; printed without a traceback."""
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return find_root(Path(args.root) if args.root else Path.cwd())
+
+
+def _format_problems(problems: list[Problem], fmt: str) -> str:
+    if fmt == "json":
+        rows = [p.__dict__ for p in problems]
+        return json.dumps(rows, ensure_ascii=False, indent=2)
+    if fmt == "github":
+
+        def esc(text: str) -> str:  # workflow-command escaping, so a message cannot end the annotation early
+            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+        lines = []
+        for p in problems:
+            level = "warning" if p.severity == "warning" else "error"
+            props = f"file={esc(p.path).replace(',', '%2C').replace(':', '%3A')},line={p.line},col={p.col}"
+            lines.append(f"::{level} {props}::{esc((p.field + ': ' if p.field else '') + p.message)}")
+        return "\n".join(lines)
+    return "\n".join(p.as_text() for p in problems)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate records: every problem, sorted, one a line, then a count. Exit 1 on any error."""
+    root = _root(args)
+    files, problems = load_files(root)
+    if args.paths:
+        wanted = set()
+        for raw in args.paths:
+            path = Path(raw).resolve()
+            try:
+                wanted.add(path.relative_to(root).as_posix())
+            except ValueError:
+                raise UserError(f"{raw} is not inside the knowledge base at {root}") from None
+            if not path.exists():
+                raise UserError(f"{raw} does not exist")
+        problems = [p for p in problems if p.path in wanted or any(p.path.startswith(w.rstrip("/") + "/") for w in wanted)]
+    out = _format_problems(problems, args.format)
+    if out:
+        print(out)
+    errors = count_errors(problems)
+    warnings = len(problems) - errors
+    if args.format != "json":
+        print(
+            f"{errors} error(s), {warnings} warning(s) in {len(files)} file(s)", file=sys.stderr if args.format == "github" else sys.stdout
+        )
+    return 1 if errors else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Write the JSON Schemas generated from the models (for editor completion and validation)."""
+    root = _root(args)
+    out = Path(args.out) if args.out else root / "schema"
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in schema.json_schemas().items():
+        (out / name).write_text(text, encoding="utf-8")
+        print(f"wrote {out / name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="paperkb", description="An open knowledge base of LLM papers.")
+    parser.add_argument("--version", action="version", version=f"paperkb {__version__}")
+    parser.add_argument("--root", help="knowledge base folder (default: found from the current folder upwards)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("check", cmd_check, "Validate every record; report problems as path:line:col: field: message.")
+    p.add_argument("paths", nargs="*", help="only report problems in these files or folders")
+    p.add_argument("--format", choices=["text", "github", "json"], default="text", help="output format")
+
+    p = add("schema", cmd_schema, "Write JSON Schemas for paper and topic records (default: schema/).")
+    p.add_argument("--out", help="folder to write into")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (UserError, NotAKnowledgeBase) as err:
+        print(f"paperkb: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

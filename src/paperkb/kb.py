@@ -1,0 +1,89 @@
+"""The knowledge base: validated records plus the indexes every output needs.
+
+Built once from files that passed every check, so renderers and exporters can assume ids resolve and registries are
+complete. Everything derived (papers per topic, the topic tree, related papers in both directions) is computed here, in
+one place, and in a deterministic order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from paperkb.models import Institution, Paper, Tag, Topic, Venue
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    papers: tuple[Paper, ...]
+    topics: tuple[Topic, ...]
+    tags: tuple[Tag, ...] = ()
+    institutions: tuple[Institution, ...] = ()
+    venues: tuple[Venue, ...] = ()
+    _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def paper_by_id(self) -> dict[str, Paper]:
+        return {p.id: p for p in self.papers}
+
+    @cached_property
+    def topic_by_id(self) -> dict[str, Topic]:
+        return {t.id: t for t in self.topics}
+
+    @cached_property
+    def tag_by_id(self) -> dict[str, Tag]:
+        return {t.id: t for t in self.tags}
+
+    @cached_property
+    def venue_by_name(self) -> dict[str, Venue]:
+        return {v.name: v for v in self.venues}
+
+    @cached_property
+    def institution_by_name(self) -> dict[str, Institution]:
+        return {i.name: i for i in self.institutions}
+
+    @cached_property
+    def children(self) -> dict[str | None, list[Topic]]:
+        """Topics under each parent (None: top level), by `order` then id."""
+        out: dict[str | None, list[Topic]] = defaultdict(list)
+        for topic in sorted(self.topics, key=lambda t: (t.order, t.id)):
+            out[topic.parent].append(topic)
+        return dict(out)
+
+    def topic_path(self, topic_id: str) -> list[Topic]:
+        """Ancestors from the top level down to the topic itself."""
+        path = []
+        node: str | None = topic_id
+        while node is not None:
+            topic = self.topic_by_id[node]
+            path.append(topic)
+            node = topic.parent
+        return path[::-1]
+
+    def subtree(self, topic_id: str) -> list[Topic]:
+        out = [self.topic_by_id[topic_id]]
+        for child in self.children.get(topic_id, []):
+            out += self.subtree(child.id)
+        return out
+
+    @cached_property
+    def papers_by_topic(self) -> dict[str, list[Paper]]:
+        """Papers filed directly under each topic, newest first (year, then id for a stable order)."""
+        out: dict[str, list[Paper]] = {t.id: [] for t in self.topics}
+        for paper in self.papers:
+            for topic in paper.topics:
+                out[topic].append(paper)
+        for papers in out.values():
+            papers.sort(key=lambda p: (-p.year, p.id))
+        return out
+
+    @cached_property
+    def related(self) -> dict[str, list[Paper]]:
+        """Related papers in both directions: what a paper names, and what names it."""
+        links: dict[str, set[str]] = defaultdict(set)
+        for paper in self.papers:
+            for other in paper.related:
+                links[paper.id].add(other)
+                links[other].add(paper.id)
+        return {pid: sorted((self.paper_by_id[o] for o in ids), key=lambda p: (p.year, p.id)) for pid, ids in links.items()}

@@ -1,0 +1,169 @@
+"""The shape of every record, defined once.
+
+These models are the single source of truth for three things: validation of contributed YAML, the JSON Schema that
+editors use for completion (`paperkb schema`), and the field reference in CONTRIBUTING.md. Every field therefore carries a
+description written for a contributor. Models are strict and forbid unknown keys, so `topcis:` is an error, not a silently
+ignored typo. Rules that need other records (topics that exist, unique ids) live in `checks.py`, not here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from paperkb import identifiers
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Dates are written as quoted or plain `YYYY-MM-DD`; the loader hands them over as text."""
+    if isinstance(value, str):
+        if not _DATE.fullmatch(value):
+            raise ValueError("must be a date written YYYY-MM-DD, e.g. '2023-10-17'")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a real calendar date; write YYYY-MM-DD") from None
+    return value
+
+
+def _arxiv(value: str) -> str:
+    problem = identifiers.arxiv_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _https(value: str) -> str:
+    problem = identifiers.https_url_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value.strip("\n"):
+        raise ValueError("must be one line; remove the line breaks")
+    return value.strip()
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+Slug = Annotated[str, StringConstraints(pattern=identifiers.SLUG)]
+Line = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_one_line)]
+Prose = Annotated[str, StringConstraints(min_length=1, max_length=8000)]
+ArxivId = Annotated[str, AfterValidator(_arxiv)]
+HttpsUrl = Annotated[str, StringConstraints(max_length=500), AfterValidator(_https)]
+GithubRepo = Annotated[str, StringConstraints(pattern=identifiers.GITHUB_REPO)]
+Doi = Annotated[str, StringConstraints(pattern=identifiers.DOI)]
+Year = Annotated[int, Field(ge=1950, le=2100)]
+
+
+class Strict(BaseModel):
+    """Base for every record: strict types, unknown keys rejected, immutable once loaded."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Notes(Strict):
+    """Reading notes in Chinese. Light Markdown: paragraphs, `-` lists, **bold**, `inline code`, inline math `$…$`."""
+
+    motivation: Prose = Field(description="动机: the problem the paper attacks and why earlier work falls short.")
+    method: Prose = Field(description="方法: the paper's idea and how it works, in enough detail to judge it.")
+    results: Prose = Field(description="结果: what the paper showed, with its headline numbers where known.")
+
+
+class Paper(Strict):
+    """One paper, stored as `papers/<id>.yaml`."""
+
+    id: Slug = Field(description="Record id and URL slug: lower-case letters, digits and hyphens; equals the file name.")
+    title: Line = Field(description="The paper's official English title, exactly as published.")
+    short_name: Annotated[str, StringConstraints(min_length=1, max_length=60), AfterValidator(_one_line)] = Field(
+        description="The name people use for the paper or its method, e.g. 'LoRA'."
+    )
+    title_zh: Line | None = Field(default=None, description="Optional Chinese rendering of the title.")
+    arxiv: ArxivId | None = Field(
+        default=None,
+        description="arXiv id without version, quoted: '2106.09685' (new style) or 'hep-th/9901001' (old style).",
+    )
+    doi: Doi | None = Field(default=None, description="Publisher DOI, e.g. '10.18653/v1/N19-1423' (not arXiv's own).")
+    url: HttpsUrl | None = Field(default=None, description="https link to the paper, only for papers that are not on arXiv.")
+    authors: list[Line] | None = Field(
+        default=None,
+        min_length=1,
+        description="Full author names in paper order. Complete or absent: never 'et al.'.",
+    )
+    year: Year = Field(description="Year of the paper's first version (for arXiv papers, the year of v1).")
+    published: IsoDate | None = Field(default=None, description="Date of the first version, YYYY-MM-DD.")
+    venue: Line | None = Field(
+        default=None, description="Where it was published: '<series> <year>', e.g. 'NeurIPS 2020'; see registry/venues.yaml."
+    )
+    institutions: list[Line] = Field(
+        default_factory=list, description="Main institutions, by their canonical names in registry/institutions.yaml."
+    )
+    code: GithubRepo | None = Field(default=None, description="Official code as a GitHub 'owner/repo'.")
+    topics: list[Slug] = Field(min_length=1, description="Ids of the topics (topics/*.yaml) this paper belongs to.")
+    tags: list[Slug] = Field(default_factory=list, max_length=8, description="Tags from registry/tags.yaml.")
+    tldr: Line = Field(description="One line in Chinese: what the paper does and why it matters.")
+    notes: Notes = Field(description="Reading notes: motivation, method, results.")
+    related: list[Slug] = Field(default_factory=list, description="Ids of papers this one builds on or is tied to.")
+    added: IsoDate = Field(description="Date the record joined the knowledge base, YYYY-MM-DD.")
+
+
+class Reading(Strict):
+    """A pointer to further reading on a topic."""
+
+    title: Line = Field(description="What to read, e.g. '《大模型基础》第 4 章 参数高效微调'.")
+    url: HttpsUrl | None = Field(default=None, description="https link to it, when it is online.")
+
+
+class Topic(Strict):
+    """One topic, stored as `topics/<id>.yaml`; `parent` makes the topics a tree."""
+
+    id: Slug = Field(description="Topic id; equals the file name.")
+    name: Line = Field(description="Chinese name shown on the site.")
+    name_en: Line = Field(description="English name.")
+    parent: Slug | None = Field(default=None, description="Id of the parent topic; absent for a top-level topic.")
+    order: Annotated[int, Field(ge=0, le=10000)] = Field(description="Sort order among siblings (smaller first).")
+    intro: Prose = Field(description="Introduction in Chinese: what the area is about and how its papers relate.")
+    reading: list[Reading] = Field(default_factory=list, description="Further reading: textbook chapters, surveys.")
+
+
+class Tag(Strict):
+    """An entry of the controlled tag vocabulary."""
+
+    id: Slug = Field(description="Tag id used in paper records.")
+    name: Line = Field(description="Chinese label.")
+    name_en: Line = Field(description="English label.")
+
+
+class Institution(Strict):
+    """One organisation under one canonical name, so indexes do not split it."""
+
+    name: Line = Field(description="Canonical English name used in paper records.")
+    name_zh: Line | None = Field(default=None, description="Chinese name.")
+    aliases: list[Line] = Field(default_factory=list, description="Other names that mean the same organisation.")
+
+
+class Venue(Strict):
+    """A conference or journal series; records cite it as '<name> <year>'."""
+
+    name: Line = Field(description="Canonical short name, e.g. 'NeurIPS'.")
+    full: Line = Field(description="Full name, used as booktitle/journal in BibTeX.")
+    kind: Literal["conference", "journal"] = Field(description="Decides @inproceedings or @article.")
+    aliases: list[Line] = Field(default_factory=list, description="Other names for the same series, e.g. 'NIPS'.")
+
+
+class TagFile(Strict):
+    tags: list[Tag] = Field(description="The tag vocabulary.")
+
+
+class InstitutionFile(Strict):
+    institutions: list[Institution] = Field(description="The institution registry.")
+
+
+class VenueFile(Strict):
+    venues: list[Venue] = Field(description="The venue registry.")

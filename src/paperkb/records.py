@@ -1,0 +1,146 @@
+"""From one file's bytes to a validated model, or to problems a contributor can act on.
+
+pydantic's own messages ("Input should be a valid string", "Extra inputs are not permitted") name a type system, not a
+remedy. This module maps each error back to the YAML line and column the loader recorded and rewords it as the rule plus
+what to write instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from paperkb import models, yamlload
+from paperkb.problems import Problem
+
+Kind = Literal["paper", "topic", "tags", "institutions", "venues"]
+
+MODELS: dict[Kind, type[BaseModel]] = {
+    "paper": models.Paper,
+    "topic": models.Topic,
+    "tags": models.TagFile,
+    "institutions": models.InstitutionFile,
+    "venues": models.VenueFile,
+}
+MAX_BYTES: dict[Kind, int] = {"paper": 64 * 1024, "topic": 64 * 1024, "tags": 256 * 1024, "institutions": 256 * 1024, "venues": 256 * 1024}
+
+
+@dataclass(frozen=True)
+class RecordFile:
+    """One file as read: where it is, what it held, and its model when it validated."""
+
+    path: str
+    kind: Kind
+    doc: yamlload.Document | None
+    model: BaseModel | None
+
+    def loc(self, *keys: str | int) -> yamlload.Loc:
+        return self.doc.loc(tuple(keys)) if self.doc else yamlload.Loc(1, 1)
+
+
+def field_name(loc: tuple[str | int, ...]) -> str:
+    """('notes', 'method') -> 'notes.method'; ('topics', 1) -> 'topics[1]'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model class that owns the last key of `loc` (for suggesting the right spelling of an unknown key)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
+            return None
+        annotation = current.model_fields[part].annotation
+        while get_origin(annotation) is not None:
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            annotation = args[0] if args else None
+        current = annotation
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+_PATTERN_HINTS = {
+    "id": "must be lower-case letters, digits and hyphens (2–81 characters), e.g. 'lora' or 'self-rag'",
+    "code": "must be a GitHub repository written 'owner/repo', e.g. 'microsoft/LoRA'",
+    "doi": "must be a DOI starting with '10.', e.g. '10.18653/v1/N19-1423'",
+}
+
+
+def _message(model: type[BaseModel], err: Any) -> str:
+    kind = err["type"]
+    loc = tuple(err["loc"])
+    ctx = err.get("ctx") or {}
+    last = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    if kind == "missing":
+        return f"is required; add `{loc[-1]}:` (see CONTRIBUTING.md for what it holds)"
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc)
+        allowed = sorted(owner.model_fields) if owner else []
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean `{close[0]}`? " if close else ""
+        return f"unknown key; {hint}allowed keys: {', '.join(allowed)}"
+    if kind == "string_type":
+        return "must be text; put it in quotes"
+    if kind == "int_type":
+        return "must be a whole number written without quotes, e.g. 2021"
+    if kind == "list_type":
+        return "must be a list: `[a, b]` or one `- item` per line"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return "must be a mapping of keys to values"
+    if kind in {"date_type", "date_from_datetime_parsing", "date_parsing"}:
+        return "must be a date written YYYY-MM-DD, e.g. '2023-10-17'"
+    if kind == "string_pattern_mismatch":
+        hint = _PATTERN_HINTS.get(last) or ("must be an id of lower-case letters, digits and hyphens" if loc else "")
+        return hint or f"does not match {ctx.get('pattern')}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is longer than {ctx.get('max_length')} characters; shorten it"
+    if kind == "too_short":
+        return f"must list at least {ctx.get('min_length', 1)} item(s)"
+    if kind == "too_long":
+        return f"lists too many items; at most {ctx.get('max_length')}"
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        return "is out of range: a year must be between 1950 and 2100" if last == "year" else str(err["msg"]).lower()
+    if kind == "literal_error":
+        return f"must be one of: {ctx.get('expected')}"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    return str(err["msg"])
+
+
+def validate(path: str, kind: Kind, doc: yamlload.Document) -> tuple[BaseModel | None, list[Problem]]:
+    """Validate loaded data against the kind's model; return the model or the located problems."""
+    model = MODELS[kind]
+    if not isinstance(doc.data, dict):
+        shape = "a list" if isinstance(doc.data, list) else "a single value"
+        loc = doc.loc(())
+        return None, [Problem(path, loc.line, loc.col, "", f"file holds {shape}; a record is a mapping such as `id: lora`")]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc_path = tuple(err["loc"])
+            where = doc.key_locs.get(loc_path) if err["type"] == "extra_forbidden" else None
+            where = where or doc.loc(loc_path)
+            problems.append(Problem(path, where.line, where.col, field_name(loc_path), _message(model, err)))
+        return None, problems
+
+
+def parse_file(path: str, kind: Kind, raw: bytes) -> tuple[RecordFile, list[Problem]]:
+    """Load and validate one file; never raises for a contributor's mistake."""
+    try:
+        doc = yamlload.load(raw, MAX_BYTES[kind])
+    except yamlload.Fatal as fatal:
+        return RecordFile(path, kind, None, None), [Problem(path, fatal.loc.line, fatal.loc.col, "", fatal.message)]
+    problems = [Problem(path, loc.line, loc.col, field_name(p), msg) for loc, p, msg in doc.problems]
+    model, invalid = validate(path, kind, doc)
+    problems += [p for p in invalid if (p.line, p.col, p.field) not in {(q.line, q.col, q.field) for q in problems}]
+    return RecordFile(path, kind, doc, None if problems else model), problems

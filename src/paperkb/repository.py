@@ -1,0 +1,88 @@
+"""Reading the knowledge base from disk: the only place that knows the folder layout.
+
+Layout: `papers/<id>.yaml`, `topics/<id>.yaml`, and the vocabularies in `registry/` (tags, institutions, venues).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from paperkb import checks, models
+from paperkb.kb import KnowledgeBase
+from paperkb.problems import Problem, count_errors
+from paperkb.records import Kind, RecordFile, parse_file
+
+REGISTRY: dict[str, Kind] = {"registry/tags.yaml": "tags", "registry/institutions.yaml": "institutions", "registry/venues.yaml": "venues"}
+
+
+class NotAKnowledgeBase(Exception):
+    """Raised when no folder with papers/ and topics/ can be found; the CLI turns it into a message."""
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` that holds papers/ and topics/."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        if (folder / "papers").is_dir() and (folder / "topics").is_dir():
+            return folder
+    raise NotAKnowledgeBase(f"no papers/ and topics/ folders at or above {start}; run inside a paperkb checkout or pass --root")
+
+
+def discover(root: Path) -> list[tuple[str, Kind]]:
+    """Every record file, as (path relative to root, kind), sorted."""
+    found: list[tuple[str, Kind]] = []
+    for folder, kind in (("papers", "paper"), ("topics", "topic")):
+        for path in sorted((root / folder).iterdir()):
+            if path.suffix in {".yaml", ".yml"} and (path.is_symlink() or path.is_file()):
+                found.append((f"{folder}/{path.name}", kind))  # type: ignore[arg-type]
+    for rel, kind in REGISTRY.items():
+        if (root / rel).is_file():
+            found.append((rel, kind))
+    return found
+
+
+def load_files(root: Path) -> tuple[list[RecordFile], list[Problem]]:
+    """Read and validate every record file under `root`, collecting every problem."""
+    files: list[RecordFile] = []
+    problems: list[Problem] = []
+    for rel, kind in discover(root):
+        path = root / rel
+        if path.is_symlink():
+            problems.append(Problem(rel, 1, 1, "", "record files must be regular files, not symbolic links"))
+            continue
+        file, found = parse_file(rel, kind, path.read_bytes())
+        files.append(file)
+        problems += found
+    for rel in REGISTRY:
+        if not (root / rel).is_file():
+            problems.append(Problem(rel, 1, 1, "", "registry file is missing; restore it from the repository"))
+    for folder in ("papers", "topics"):
+        for path in sorted((root / folder).iterdir()):
+            if path.is_file() and path.suffix == ".yml":
+                problems.append(Problem(f"{folder}/{path.name}", 1, 1, "", "use the .yaml extension; rename the file"))
+    problems += checks.check(files)
+    return files, sorted(set(problems))
+
+
+def build_kb(files: list[RecordFile]) -> KnowledgeBase:
+    """Assemble the knowledge base from files that all validated."""
+    papers = sorted((f.model for f in files if isinstance(f.model, models.Paper)), key=lambda p: p.id)
+    topics = sorted((f.model for f in files if isinstance(f.model, models.Topic)), key=lambda t: t.id)
+    tags: tuple[models.Tag, ...] = ()
+    insts: tuple[models.Institution, ...] = ()
+    venues: tuple[models.Venue, ...] = ()
+    for f in files:
+        if isinstance(f.model, models.TagFile):
+            tags = tuple(f.model.tags)
+        elif isinstance(f.model, models.InstitutionFile):
+            insts = tuple(f.model.institutions)
+        elif isinstance(f.model, models.VenueFile):
+            venues = tuple(f.model.venues)
+    return KnowledgeBase(tuple(papers), tuple(topics), tags, insts, venues)
+
+
+def load_kb(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """The knowledge base, or None when any error stops it from being built."""
+    files, problems = load_files(root)
+    if count_errors(problems):
+        return None, problems
+    return build_kb(files), problems

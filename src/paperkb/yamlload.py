@@ -1,0 +1,209 @@
+"""A YAML loader for untrusted records that cannot silently change what a contributor wrote.
+
+PyYAML's ordinary loaders keep the last of two duplicate keys, read `2310.10000` as the float 2310.1, `no` as False and
+`017` as 15, and expand aliases into arbitrarily large trees. Records come from strangers' pull requests, so this loader
+walks the parser's event stream itself and builds plain dicts, lists and scalars under stricter rules:
+
+- bytes are capped before parsing and must be UTF-8;
+- one document only; no anchors, aliases, merge keys or explicit tags (nothing a record needs, everything an attacker wants);
+- duplicate keys are errors naming both lines;
+- a plain scalar keeps its text unless it is an unambiguous decimal integer; a plain scalar that YAML tools would read as a
+  float, a boolean or an octal/hex/sexagesimal number is reported, because other readers of the same file would corrupt it;
+- nesting is capped, so a 5,000-deep document fails fast instead of exhausting the stack;
+- every value remembers its line and column, so that later checks can point at it.
+
+Problems are collected, not raised, as far as parsing allows: a contributor sees every scalar that needs quoting at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.resolver import Resolver
+
+_Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # LibYAML parses ~7x faster; same events either way
+_RESOLVER = Resolver()
+
+MAX_BYTES = 64 * 1024
+MAX_DEPTH = 12
+
+Path = tuple[str | int, ...]
+
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_BOOL_WORDS = {"y", "n"}  # YAML 1.1 booleans that PyYAML's resolver forgets
+
+
+@dataclass(frozen=True)
+class Loc:
+    """1-based line and column of a value in its file."""
+
+    line: int
+    col: int
+
+
+@dataclass
+class Document:
+    """What a file held: plain data, where each value came from, and what was wrong with it."""
+
+    data: Any = None
+    locs: dict[Path, Loc] = field(default_factory=dict)
+    key_locs: dict[Path, Loc] = field(default_factory=dict)
+    problems: list[tuple[Loc, Path, str]] = field(default_factory=list)
+
+    def loc(self, path: Path) -> Loc:
+        """The location of `path`, or of its nearest ancestor that exists (a missing key points at its mapping)."""
+        while path:
+            if path in self.locs:
+                return self.locs[path]
+            path = path[:-1]
+        return self.locs.get((), Loc(1, 1))
+
+
+class Fatal(Exception):
+    """The file cannot be read as a record at all; carries the one location and message to show."""
+
+    def __init__(self, loc: Loc, message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+
+
+def _mark(event: Any) -> Loc:
+    return Loc(event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def decode(raw: bytes, max_bytes: int = MAX_BYTES) -> str:
+    """Check size and encoding before any parser sees the bytes."""
+    if len(raw) > max_bytes:
+        raise Fatal(Loc(1, 1), f"file is {len(raw):,} bytes; records must be at most {max_bytes:,} bytes — shorten the notes")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) >= 2 and (raw[0] == 0 or raw[1] == 0)):
+        raise Fatal(Loc(1, 1), "file looks like UTF-16; records must be UTF-8 — re-save the file as UTF-8")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise Fatal(Loc(line, 1), "file is not valid UTF-8; records must be UTF-8 — re-save the file as UTF-8") from None
+    return text.removeprefix("\ufeff")
+
+
+def _scalar(doc: Document, event: Any, path: Path) -> Any:
+    """Turn one scalar event into a value, reporting the forms that other YAML readers would misread."""
+    value: str = event.value
+    loc = _mark(event)
+    if not event.implicit[0]:  # quoted or block scalar: the text is the value
+        return value
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    kind = tag.rsplit(":", 1)[-1]
+    if kind == "null":
+        return None
+    if kind == "bool" or value.lower() in _BOOL_WORDS:
+        doc.problems.append((loc, path, f"`{value}` is read as a boolean by YAML 1.1 tools; quote it ('{value}') if you mean the text"))
+        return value
+    if kind == "int":
+        if _DECIMAL.fullmatch(value):
+            return int(value)
+        doc.problems.append((loc, path, f"`{value}` is read as an octal, hex or base-60 number by YAML tools; quote it ('{value}')"))
+        return value
+    if kind == "float":
+        doc.problems.append((loc, path, f"`{value}` is read as a number by YAML tools (2310.10000 becomes 2310.1); quote it: '{value}'"))
+        return value
+    return value  # str and timestamp: keep the text, the models parse dates themselves
+
+
+def parse(text: str) -> Document:
+    """Build a Document from YAML text; raise Fatal for structure no record may have."""
+    doc = Document()
+    # Stack of containers being built: (container, path, pending key or None, key locations seen in this mapping).
+    stack: list[tuple[Any, Path, list[Any], dict[str, Loc]]] = []
+    documents = 0
+    root: Any = None
+    has_root = False
+
+    def place(value: Any, loc: Loc) -> Path | None:
+        """Attach a finished value to the container on top of the stack; return the value's path."""
+        nonlocal root, has_root
+        if not stack:
+            root, has_root = value, True
+            doc.locs[()] = loc
+            return ()
+        container, path, pending, seen = stack[-1]
+        if isinstance(container, list):
+            child: Path = (*path, len(container))
+            container.append(value)
+            doc.locs[child] = loc
+            return child
+        if not pending:  # this value is a key
+            if not isinstance(value, str) or isinstance(value, bool):
+                raise Fatal(loc, "keys must be plain text such as `title:`")
+            if value == "<<":
+                raise Fatal(loc, "merge keys (`<<:`) are not allowed in records; write the fields out")
+            if value in seen:
+                doc.problems.append((loc, (*path, value), f"duplicate key `{value}` (first on line {seen[value].line}); keep one of them"))
+            seen[value] = loc
+            pending.append((value, loc))
+            return None
+        key, key_loc = pending.pop()
+        child = (*path, key)
+        if key not in container:  # a duplicate keeps the first value; the problem above already says so
+            container[key] = value
+            doc.locs[child] = loc
+            doc.key_locs[child] = key_loc
+        return child
+
+    try:
+        for event in yaml.parse(text, Loader=_Parser):
+            name = type(event).__name__
+            if name in {"StreamStartEvent", "StreamEndEvent", "DocumentEndEvent"}:
+                continue
+            if name == "DocumentStartEvent":
+                documents += 1
+                if documents > 1:
+                    raise Fatal(_mark(event), "a record file holds one document; remove the second `---` and what follows")
+                continue
+            if name == "AliasEvent":
+                raise Fatal(_mark(event), "aliases (`*name`) are not allowed in records; write the value out")
+            if getattr(event, "anchor", None):
+                raise Fatal(_mark(event), "anchors (`&name`) are not allowed in records; remove them")
+            tag = getattr(event, "tag", None)
+            implicit = getattr(event, "implicit", True)
+            explicit_tag = tag is not None and not (implicit is True or (isinstance(implicit, tuple) and any(implicit)))
+            if explicit_tag:
+                raise Fatal(_mark(event), f"YAML tags (`{tag}`) are not allowed in records; remove the tag")
+            if name == "ScalarEvent":
+                path = stack[-1][1] if stack else ()
+                if stack and isinstance(stack[-1][0], dict) and stack[-1][2]:
+                    path = (*path, stack[-1][2][-1][0])
+                elif stack and isinstance(stack[-1][0], list):
+                    path = (*path, len(stack[-1][0]))
+                place(_scalar(doc, event, path), _mark(event))
+            elif name in {"MappingStartEvent", "SequenceStartEvent"}:
+                if len(stack) >= MAX_DEPTH:
+                    raise Fatal(_mark(event), f"nesting is too deep (more than {MAX_DEPTH} levels); records are flat mappings")
+                container: Any = {} if name == "MappingStartEvent" else []
+                child = place(container, _mark(event))
+                if child is None:
+                    raise Fatal(_mark(event), "keys must be plain text such as `title:`")
+                stack.append((container, child, [], {}))
+            elif name in {"MappingEndEvent", "SequenceEndEvent"}:
+                stack.pop()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        loc = Loc(mark.line + 1, mark.column + 1) if mark else Loc(1, 1)
+        problem = (err.problem or "").strip() or "invalid YAML"
+        if "nesting depth" in problem:
+            raise Fatal(loc, "nesting is too deep; records are flat mappings of fields") from None
+        raise Fatal(loc, f"not valid YAML: {problem}; check indentation and quoting here") from None
+    except yaml.YAMLError as err:
+        raise Fatal(Loc(1, 1), f"not valid YAML: {err}") from None
+    if not has_root:
+        raise Fatal(Loc(1, 1), "file is empty; a record is a mapping of fields such as `id:` and `title:`")
+    doc.data = root
+    return doc
+
+
+def load(raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
+    """Decode and parse one file's bytes."""
+    return parse(decode(raw, max_bytes))

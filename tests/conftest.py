@@ -1,0 +1,46 @@
+"""Shared fixtures: the toy knowledge base, a scratch copy of it, and the golden-file switch."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TOY = FIXTURES / "kb"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files instead of comparing (review the diff)")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def toy(tmp_path: Path) -> Path:
+    """A writable copy of the toy knowledge base."""
+    dest = tmp_path / "kb"
+    shutil.copytree(TOY, dest)
+    return dest
+
+
+def golden(path: Path, actual: str, update: bool) -> None:
+    """Compare `actual` with the golden file, or rewrite it under --update-golden."""
+    if update or not path.exists():
+        if not update:
+            pytest.fail(f"golden file {path} is missing; run pytest --update-golden and review it")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        return
+    assert actual == path.read_text(encoding="utf-8"), f"{path} differs; if the change is intended run pytest --update-golden"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run that collected no test is a broken run, not a green one: turn pytest's exit 5 into a failure."""
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
