@@ -44,3 +44,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A run that collected no test is a broken run, not a green one: turn pytest's exit 5 into a failure."""
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real knowledge base built through the real pipeline, once per test session, outside the work tree."""
+    from sitetools import build_site, copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("real") / "project", ROOT, ROOT)
+    return build_site(project, project / "site")

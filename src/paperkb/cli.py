@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from paperkb import __version__, schema
+from paperkb.kb import KnowledgeBase
 from paperkb.problems import Problem, count_errors
-from paperkb.repository import NotAKnowledgeBase, find_root, load_files
+from paperkb.repository import NotAKnowledgeBase, find_root, load_files, load_kb
 
 
 class UserError(Exception):
@@ -70,6 +74,78 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _load_or_report(root: Path) -> KnowledgeBase:
+    """The knowledge base, or a UserError after printing every problem that prevents building it."""
+    kb, problems = load_kb(root)
+    if kb is None:
+        print(_format_problems(problems, "text"), file=sys.stderr)
+        raise UserError(f"{count_errors(problems)} error(s) in the records; fix them (see above) and run again")
+    return kb
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Check the records, render the site and build it with mkdocs and Pagefind."""
+    from paperkb import build
+
+    root = _root(args)
+    kb = _load_or_report(root)
+    out = Path(args.out).resolve() if args.out else root / "site"
+    started = time.perf_counter()
+    try:
+        report = build.build(root, kb, out)
+    except build.BuildFailed as err:
+        raise UserError(str(err)) from None
+    seconds = time.perf_counter() - started
+    print(
+        f"built {len(kb.papers)} papers and {len(kb.topics)} topics into {out} in {seconds:.1f}s "
+        f"({report.written} source files written, {report.unchanged} unchanged)"
+    )
+    print(f"preview: paperkb serve   (or: python3 -m http.server -d {out} 8000, then open http://127.0.0.1:8000/)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Live preview: re-render when a record, template or asset changes; mkdocs serve reloads the browser."""
+    from paperkb import build
+
+    root = _root(args)
+    kb = _load_or_report(root)
+    config, _ = build.render_into(root, kb)
+    watched = [root / d for d in ("papers", "topics", "registry", "templates", "site_config")] + [root / "mkdocs.yml"]
+
+    def stamp() -> dict[Path, float]:
+        out: dict[Path, float] = {}
+        for base in watched:
+            for path in [base, *base.rglob("*")] if base.is_dir() else [base]:
+                if path.is_file():
+                    out[path] = path.stat().st_mtime
+        return out
+
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "--dev-addr", args.dev_addr, "--livereload"]
+    server = subprocess.Popen(cmd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    print(f"serving on http://{args.dev_addr}/ — edit papers/*.yaml and the page updates (search needs `paperkb build`)")
+    seen = stamp()
+    try:
+        while server.poll() is None:
+            time.sleep(args.interval)
+            now = stamp()
+            if now == seen:
+                continue
+            seen = now
+            fresh, problems = load_kb(root)
+            if fresh is None:
+                print(_format_problems(problems, "text"), file=sys.stderr)
+                print("paperkb: not re-rendered until the records are valid", file=sys.stderr)
+                continue
+            started = time.perf_counter()
+            _, report = build.render_into(root, fresh)
+            print(f"re-rendered in {time.perf_counter() - started:.2f}s: {report.written} file(s) changed")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return server.returncode or 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     """Write the JSON Schemas generated from the models (for editor completion and validation)."""
     root = _root(args)
@@ -95,6 +171,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("check", cmd_check, "Validate every record; report problems as path:line:col: field: message.")
     p.add_argument("paths", nargs="*", help="only report problems in these files or folders")
     p.add_argument("--format", choices=["text", "github", "json"], default="text", help="output format")
+
+    from paperkb import cli_bib  # citation commands: bib, import-bib
+
+    cli_bib.add_commands(add)
+
+    p = add("build", cmd_build, "Check the records and build the static site (mkdocs --strict, then the Pagefind search index).")
+    p.add_argument("--out", help="output folder (default: site/)")
+
+    p = add("serve", cmd_serve, "Live preview that re-renders when a record, template or asset changes.")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
+    p.add_argument("--interval", type=float, default=0.5, help="seconds between checks for changed files")
 
     p = add("schema", cmd_schema, "Write JSON Schemas for paper and topic records (default: schema/).")
     p.add_argument("--out", help="folder to write into")

@@ -8,10 +8,14 @@ one place, and in a deterministic order.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from paperkb.models import Institution, Paper, Tag, Topic, Venue
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -21,7 +25,17 @@ class KnowledgeBase:
     tags: tuple[Tag, ...] = ()
     institutions: tuple[Institution, ...] = ()
     venues: tuple[Venue, ...] = ()
-    _cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, name: str, compute: Callable[[KnowledgeBase], T]) -> T:
+        """Memoise a whole-collection value computed by a module kb.py must not import (e.g. citation keys).
+
+        Exporting 10,000 papers one by one must not recompute every key 10,000 times.
+        """
+        if name not in self._cache:
+            self._cache[name] = compute(self)
+        value: T = self._cache[name]
+        return value
 
     @cached_property
     def paper_by_id(self) -> dict[str, Paper]:

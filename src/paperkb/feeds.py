@@ -1,0 +1,60 @@
+"""Machine-readable outputs: the `papers.json` dump and the Atom feed of new additions.
+
+Users of paper sites ask for "what's new" they can subscribe to; the feed is ordered by `added`, the date a record joined
+the knowledge base (not the paper's date), which is what a subscriber wants to be told about.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from datetime import date
+
+from paperkb.kb import KnowledgeBase
+from paperkb.models import Paper
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def newest(kb: KnowledgeBase, n: int) -> list[Paper]:
+    """The n most recently added papers (ties: newest paper first, then id, for a stable order)."""
+    return sorted(kb.papers, key=lambda p: (p.added, p.published or date(p.year, 1, 1), p.id), reverse=True)[:n]
+
+
+def papers_json(kb: KnowledgeBase, site_url: str) -> str:
+    """Every record as JSON, with its page URL; sorted by id."""
+    rows = []
+    for paper in kb.papers:
+        row = paper.model_dump(mode="json", exclude_none=True)
+        row["page"] = f"{site_url}papers/{paper.id}/"
+        rows.append(row)
+    return json.dumps({"version": 1, "count": len(rows), "papers": rows}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def atom_feed(kb: KnowledgeBase, site_url: str, title: str, n: int = 30) -> str:
+    """An Atom feed of the n newest additions; ElementTree does the escaping."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    items = newest(kb, n)
+    updated = max((p.added for p in items), default=date(2026, 1, 1))
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = site_url
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = f"{updated.isoformat()}T00:00:00Z"
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=site_url)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=f"{site_url}feed.xml")
+    for paper in items:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        url = f"{site_url}papers/{paper.id}/"
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{paper.short_name}: {paper.title}"
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = url
+        ET.SubElement(entry, f"{{{ATOM}}}link", href=url)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = f"{paper.added.isoformat()}T00:00:00Z"
+        for name in paper.authors or []:
+            ET.SubElement(ET.SubElement(entry, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = name
+        if not paper.authors:
+            ET.SubElement(ET.SubElement(entry, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = "paperkb"
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = paper.tldr
+        for topic in paper.topics:
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=topic)
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -1,0 +1,353 @@
+"""Knowledge base in, site files out: `render_site(kb, settings) -> {path: text}`.
+
+Pure: no disk, no network. Python prepares view data (sorted lists, display strings, safe HTML); the Jinja templates in
+`templates/` only lay it out. Jinja runs with StrictUndefined (a misspelt variable is an error) and HTML autoescaping;
+contributed text enters a page only through `safetext` (see its docstring for the three roads).
+
+Scale: paper pages are kept out of the navigation and every list page is paginated, so each page's size is bounded
+whatever the number of papers.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from paperkb import bibtex, charts, citation, csl, feeds, identifiers, safetext, urls
+from paperkb.kb import KnowledgeBase
+from paperkb.models import Paper, Topic
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+CARDS_PER_PAGE = 40
+ROWS_PER_PAGE = 150
+
+
+@dataclass(frozen=True)
+class Settings:
+    site_name: str = "paperkb 大模型论文知识库"
+    site_url: str = "https://paperkb.github.io/paperkb/"
+    repo_url: str = "https://github.com/paperkb/paperkb"
+    newest: int = 20
+    feed_size: int = 50
+    templates: Path = TEMPLATES
+
+
+@dataclass(frozen=True)
+class PaperView:
+    """Display-ready fields of one paper (escaped where they will be placed)."""
+
+    paper: Paper
+    key: str
+    authors: Markup
+    meta_line: Markup
+    institutions: list[str]
+    links: list[tuple[str, str]]
+    code_url: str | None
+    tldr: Markup
+    notes: dict[str, Markup]
+    bibtex: str
+
+
+# Front-matter keys the theme prints without escaping (MkDocs' Jinja has no autoescape): they get HTML-escaped text.
+_THEME_PRINTS_RAW = {"title", "description"}
+
+
+def _json_front_matter(meta: dict[str, Any]) -> str:
+    """YAML front matter written as JSON values (valid YAML), so no contributed text can break out of a value.
+
+    `title` and `description` are HTML-escaped here because Material prints them raw into the page; our own `pkb_*`
+    values are escaped by our template override instead.
+    """
+    safe = {k: html.escape(v, quote=True) if k in _THEME_PRINTS_RAW else v for k, v in meta.items()}
+    lines = ["---"] + [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in safe.items()] + ["---", ""]
+    return "\n".join(lines)
+
+
+def _paginate(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
+@dataclass
+class SiteRenderer:
+    kb: KnowledgeBase
+    settings: Settings = field(default_factory=Settings)
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.settings.templates),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.filters["inline"] = safetext.inline
+        env.filters["text"] = safetext.html_text
+        env.filters["notes"] = safetext.notes_html
+        env.globals.update(rel=urls.rel, paper_page=urls.paper_page, topic_page=urls.topic_page, slug=urls.slug)
+        return env
+
+    @cached_property
+    def keys(self) -> dict[str, str]:
+        return citation.keys_for(self.kb, self.kb.papers)
+
+    @cached_property
+    def views(self) -> dict[str, PaperView]:
+        return {p.id: self._view(p) for p in self.kb.papers}
+
+    def _view(self, paper: Paper) -> PaperView:
+        venue = paper.venue or ""
+        meta = " · ".join(x for x in (str(paper.year), venue) if x)
+        links: list[tuple[str, str]] = []
+        if paper.arxiv:
+            arx = identifiers.arxiv_links(paper.arxiv)
+            links += [("arXiv", arx["abs"]), ("PDF", arx["pdf"]), ("HTML", arx["html"])]
+        if paper.url:
+            links.append(("论文", paper.url))
+        if paper.code:
+            links.append(("代码", identifiers.github_link(paper.code)))
+        if paper.doi:
+            links.append(("DOI", identifiers.doi_link(paper.doi)))
+        return PaperView(
+            paper=paper,
+            key=self.keys[paper.id],
+            authors=safetext.html_text(", ".join(paper.authors or [])),
+            meta_line=safetext.html_text(meta),
+            institutions=list(paper.institutions),
+            links=links,
+            code_url=identifiers.github_link(paper.code) if paper.code else None,
+            tldr=safetext.tldr_html(paper.tldr),
+            notes={
+                "motivation": safetext.notes_html(paper.notes.motivation),
+                "method": safetext.notes_html(paper.notes.method),
+                "results": safetext.notes_html(paper.notes.results),
+            },
+            bibtex=bibtex.export_bibtex(self.kb, [paper]),
+        )
+
+    def _render(self, template: str, here: str, meta: dict[str, Any], **context: Any) -> str:
+        body = self.env.get_template(template).render(here=here, kb=self.kb, views=self.views, site=self.settings, **context)
+        return _json_front_matter(meta) + body
+
+    # ---- groups used by the index pages -------------------------------------------------------------------------------
+
+    @cached_property
+    def groups(self) -> dict[str, list[tuple[str, str, list[Paper]]]]:
+        """Index kind -> [(slug, label, papers)], each sorted for display."""
+        by_year: dict[int, list[Paper]] = defaultdict(list)
+        by_venue: dict[str, list[Paper]] = defaultdict(list)
+        by_inst: dict[str, list[Paper]] = defaultdict(list)
+        by_tag: dict[str, list[Paper]] = defaultdict(list)
+        for p in self.kb.papers:
+            by_year[p.year].append(p)
+            if p.venue:
+                by_venue[p.venue.rsplit(" ", 1)[0]].append(p)
+            for inst in p.institutions:
+                by_inst[inst].append(p)
+            for tag in p.tags:
+                by_tag[tag].append(p)
+
+        def order(ps: list[Paper]) -> list[Paper]:
+            return sorted(ps, key=lambda p: (-p.year, p.short_name.lower(), p.id))
+
+        inst_zh = {i.name: i.name_zh for i in self.kb.institutions}
+        return {
+            "years": [(str(y), str(y), order(ps)) for y, ps in sorted(by_year.items(), reverse=True)],
+            "venues": [(urls.slug(v), v, order(ps)) for v, ps in sorted(by_venue.items(), key=lambda kv: (-len(kv[1]), kv[0]))],
+            "institutions": [
+                (urls.slug(i), f"{i}（{inst_zh[i]}）" if inst_zh.get(i) else i, order(ps))
+                for i, ps in sorted(by_inst.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+            ],
+            "tags": [
+                (t, f"{self.kb.tag_by_id[t].name}（{t}）", order(ps))
+                for t, ps in sorted(by_tag.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+            ],
+        }
+
+    # ---- pages ---------------------------------------------------------------------------------------------------------
+
+    def paper(self, paper: Paper) -> str:
+        here = urls.paper_page(paper.id)
+        view = self.views[paper.id]
+        citation: list[list[str]] = [["citation_title", paper.title]]
+        citation += [["citation_author", a] for a in paper.authors or []]
+        date = paper.published.isoformat().replace("-", "/") if paper.published else str(paper.year)
+        citation.append(["citation_publication_date", date])
+        if paper.arxiv:
+            citation += [["citation_arxiv_id", paper.arxiv], ["citation_pdf_url", identifiers.arxiv_links(paper.arxiv)["pdf"]]]
+        if paper.venue:
+            venue = self.kb.venue_by_name.get(paper.venue.rsplit(" ", 1)[0])
+            if venue:
+                kind = "citation_conference_title" if venue.kind == "conference" else "citation_journal_title"
+                citation.append([kind, venue.full])
+        if paper.doi:
+            citation.append(["citation_doi", paper.doi])
+        heading = paper.title if paper.title.startswith(paper.short_name) else f"{paper.short_name}: {paper.title}"
+        meta = {
+            "title": heading,
+            "description": paper.tldr,
+            "pkb_kind": "paper",
+            "pkb_citation": citation,
+            "pkb_og": {
+                "type": "article",
+                "title": heading,
+                "description": paper.tldr,
+                "url": f"{self.settings.site_url}papers/{paper.id}/",
+            },
+        }
+        related = self.kb.related.get(paper.id, [])
+        return self._render("paper.md.j2", here, meta, v=view, p=paper, related=related)
+
+    def topic_pages(self, topic: Topic) -> dict[str, str]:
+        papers = self.kb.papers_by_topic[topic.id]
+        pages = _paginate(papers, CARDS_PER_PAGE)
+        subtree_count = len({p.id for t in self.kb.subtree(topic.id) for p in self.kb.papers_by_topic[t.id]})
+        out = {}
+        targets = [urls.topic_page(topic.id, n) for n in range(1, len(pages) + 1)]
+        for n, chunk in enumerate(pages, 1):
+            here = urls.topic_page(topic.id, n)
+            meta = {
+                "title": topic.name if n == 1 else f"{topic.name}（第 {n} 页）",
+                "description": safetext.collapse(topic.intro)[:120],
+                "pkb_kind": "topic",
+            }
+            out[here] = self._render(
+                "topic.md.j2",
+                here,
+                meta,
+                t=topic,
+                papers=chunk,
+                page=n,
+                pages=len(pages),
+                total=len(papers),
+                subtree_count=subtree_count,
+                targets=targets,
+                children=self.kb.children.get(topic.id, []),
+                path=self.kb.topic_path(topic.id),
+            )
+        return out
+
+    def group_pages(self, kind: str, title: str) -> dict[str, str]:
+        out = {}
+        here = f"indexes/{kind}/index.md"
+        rows = [(s, label, len(ps)) for s, label, ps in self.groups[kind]]
+        out[here] = self._render("group_list.md.j2", here, {"title": title}, kind=kind, title=title, rows=rows)
+        for s, label, papers in self.groups[kind]:
+            pages = _paginate(papers, ROWS_PER_PAGE)
+            targets = [f"indexes/{kind}/{s}.md" if n == 1 else f"indexes/{kind}/{s}-{n}.md" for n in range(1, len(pages) + 1)]
+            for n, chunk in enumerate(pages, 1):
+                here = targets[n - 1]
+                out[here] = self._render(
+                    "group.md.j2",
+                    here,
+                    {"title": f"{title}：{label}"},
+                    kind=kind,
+                    slug=s,
+                    label=label,
+                    title=title,
+                    papers=chunk,
+                    page=n,
+                    targets=targets,
+                    total=len(papers),
+                )
+        return out
+
+    def stats(self) -> str:
+        per_year = Counter(p.year for p in self.kb.papers)
+        years = [(str(y), n) for y, n in sorted(per_year.items())]
+        top_topics = [(t.name, len(self.kb.papers_by_topic[t.id])) for t in self.kb.topics]
+        top_topics = sorted(top_topics, key=lambda kv: (-kv[1], kv[0]))[:20]
+        inst = Counter(i for p in self.kb.papers for i in p.institutions)
+        top_inst = sorted(inst.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+        svgs = {
+            "years": Markup(charts.bar_chart("每年论文数（按首版年份）", years)),
+            "topics": Markup(charts.bar_chart("各主题论文数（前 20）", top_topics)),
+            "institutions": Markup(charts.bar_chart("机构论文数（前 15）", top_inst)),
+        }
+        return self._render("stats.md.j2", "stats.md", {"title": "统计"}, svgs=svgs)
+
+    def home(self) -> str:
+        top = self.kb.children.get(None, [])
+        counts = {t.id: len({p.id for s in self.kb.subtree(t.id) for p in self.kb.papers_by_topic[s.id]}) for t in self.kb.topics}
+        return self._render(
+            "home.md.j2",
+            "index.md",
+            {"title": "首页", "pkb_kind": "home", "hide": ["toc"]},
+            top=top,
+            counts=counts,
+            newest=feeds.newest(self.kb, self.settings.newest),
+            n_institutions=len({i for p in self.kb.papers for i in p.institutions}),
+        )
+
+    def render(self) -> dict[str, str]:
+        out: dict[str, str] = {"index.md": self.home()}
+        for topic in self.kb.topics:
+            out.update(self.topic_pages(topic))
+        for paper in self.kb.papers:
+            out[urls.paper_page(paper.id)] = self.paper(paper)
+        for kind, title in INDEXES:
+            out.update(self.group_pages(kind, title))
+        out["indexes/index.md"] = self._render("indexes.md.j2", "indexes/index.md", {"title": "索引"}, indexes=INDEXES, groups=self.groups)
+        out["new.md"] = self._render("new.md.j2", "new.md", {"title": "新增"}, papers=feeds.newest(self.kb, 100))
+        out["stats.md"] = self.stats()
+        out["search.md"] = self._render("search.md.j2", "search.md", {"title": "搜索", "hide": ["toc"]})
+        out["papers.json"] = feeds.papers_json(self.kb, self.settings.site_url)
+        out["feed.xml"] = feeds.atom_feed(self.kb, self.settings.site_url, self.settings.site_name, self.settings.feed_size)
+        out.update(self.citations())
+        return out
+
+    def citations(self) -> dict[str, str]:
+        """One .bib and CSL-JSON file per paper, per topic (with sub-topics) and for the whole collection."""
+        out: dict[str, str] = {}
+        for paper in self.kb.papers:
+            out[f"cite/{paper.id}.bib"] = self.views[paper.id].bibtex
+            out[f"cite/{paper.id}.json"] = csl.export_csl(self.kb, [paper])
+        for topic in self.kb.topics:
+            papers = topic_papers(self.kb, topic.id)
+            out[f"cite/topics/{topic.id}.bib"] = bibtex.export_bibtex(self.kb, papers)
+            out[f"cite/topics/{topic.id}.json"] = csl.export_csl(self.kb, papers)
+        out["cite/all.bib"] = bibtex.export_bibtex(self.kb, list(self.kb.papers))
+        out["cite/all.json"] = csl.export_csl(self.kb, list(self.kb.papers))
+        return out
+
+
+INDEXES = [("years", "按年份"), ("venues", "按会议期刊"), ("institutions", "按机构"), ("tags", "按标签")]
+
+
+def topic_papers(kb: KnowledgeBase, topic_id: str) -> list[Paper]:
+    """Papers of a topic and all its sub-topics, each once, sorted by id."""
+    seen = {p.id: p for t in kb.subtree(topic_id) for p in kb.papers_by_topic[t.id]}
+    return [seen[k] for k in sorted(seen)]
+
+
+def nav(kb: KnowledgeBase) -> list[Any]:
+    """MkDocs navigation: home, the topic tree, indexes, new, stats, search. Paper pages are deliberately absent."""
+
+    def entry(topic: Topic) -> Any:
+        children = kb.children.get(topic.id, [])
+        page = urls.topic_page(topic.id)
+        if not children:
+            return {topic.name: page}
+        return {topic.name: [page, *(entry(c) for c in children)]}
+
+    indexes = [{title: f"indexes/{kind}/index.md"} for kind, title in INDEXES]
+    return [
+        {"首页": "index.md"},
+        {"主题": [entry(t) for t in kb.children.get(None, [])]},
+        {"索引": ["indexes/index.md", *indexes, {"新增": "new.md"}, {"统计": "stats.md"}]},
+        {"搜索": "search.md"},
+    ]
+
+
+def render_site(kb: KnowledgeBase, settings: Settings | None = None) -> dict[str, str]:
+    """Every generated file of the site, keyed by its path under the docs folder."""
+    return SiteRenderer(kb, settings or Settings()).render()

@@ -1,0 +1,48 @@
+"""Where every generated page lives, and relative links between them.
+
+Contributed text reaches pages inside raw HTML blocks, which MkDocs neither validates nor rewrites, so links between our
+own pages are computed here, relative (the site works under any base path, e.g. a GitHub Pages project folder), and
+checked after the build by the end-to-end test that resolves every internal link.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+
+# Source Markdown path -> the URL directory MkDocs gives it (use_directory_urls: `a/b.md` -> `a/b/`, `a/index.md` -> `a/`).
+
+
+def page_dir(src: str) -> str:
+    stem = src.removesuffix(".md")
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def rel(from_src: str, to: str) -> str:
+    """Relative URL from the page built from `from_src` to `to` (a page source `x.md` or a file path like `bib/x.bib`)."""
+    target = page_dir(to) if to.endswith(".md") else to
+    base = page_dir(from_src)
+    out = posixpath.relpath(target or ".", base or ".")
+    if to.endswith(".md"):
+        out = "./" if out == "." else out + "/"
+    return out
+
+
+def paper_page(pid: str) -> str:
+    return f"papers/{pid}.md"
+
+
+def topic_page(tid: str, page: int = 1) -> str:
+    return f"topics/{tid}/index.md" if page == 1 else f"topics/{tid}/page-{page}.md"
+
+
+def slug(text: str) -> str:
+    """ASCII slug for group pages (institutions, venues); non-ASCII names fall back to a stable code-point form."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return out or "u" + "-".join(f"{ord(c):x}" for c in text[:12])

@@ -1,0 +1,371 @@
+"""BibTeX export: golden output, round trips through a parser, hostile input, citation keys, and the real tools."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
+from citation_helpers import HOSTILE_AUTHORS, HOSTILE_TITLES, hostile_papers, toy_kb
+from conftest import TOY, golden
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from paperkb import cli
+from paperkb.bibimport import bibtex_authors, latex_to_text
+from paperkb.bibtex import FIELD_ORDER, bibtex_name, export_bibtex, latex_escape
+from paperkb.citation import citation_keys
+from paperkb.models import Paper
+
+GOLDEN = Path(__file__).parent / "golden"
+NOT_TEXT = {"Cc", "Cs", "Cn", "Co"}
+
+
+def balanced(value: str) -> bool:
+    depth = 0
+    for ch in value:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def parse(text: str) -> Library:
+    library = parse_string(text)
+    assert not library.failed_blocks, [b.error for b in library.failed_blocks]
+    return library
+
+
+def same_text(text: str) -> str:
+    """What the export promises to keep of a text: NFC; no controls, surrogates, unassigned or private-use code points;
+    single spaces."""
+    text = unicodedata.normalize("NFC", text)
+    return " ".join(
+        "".join(
+            ch for ch in text if ch.isspace() or unicodedata.category(ch)[0] + unicodedata.category(ch)[1] not in {"Cc", "Cs", "Cn", "Co"}
+        ).split()
+    )
+
+
+# --- golden output and round trip -----------------------------------------------------------------------------------
+
+
+def test_toy_kb_golden_bib(update_golden: bool) -> None:
+    kb = toy_kb()
+    golden(GOLDEN / "toy.bib", export_bibtex(kb, kb.papers), update_golden)
+
+
+def test_export_is_deterministic_and_independent_of_input_order() -> None:
+    kb = toy_kb()
+    assert export_bibtex(kb, kb.papers) == export_bibtex(kb, reversed(kb.papers))
+
+
+def test_round_trip_keeps_every_fact() -> None:
+    """Export, parse with bibtexparser, decode the LaTeX: the records' facts come back unchanged."""
+    kb = toy_kb()
+    keys = citation_keys(kb.papers)
+    entries = {e.key: e for e in parse(export_bibtex(kb, kb.papers)).entries}
+    assert sorted(entries) == sorted(keys.values())
+    for paper in kb.papers:
+        entry = entries[keys[paper.id]]
+        fields = {f.key: f.value for f in entry.fields}
+        assert [f.key for f in entry.fields] == [k for k in FIELD_ORDER if k in fields], "fields out of the fixed order"
+        assert latex_to_text(fields["title"]) == paper.title
+        if paper.authors:
+            assert bibtex_authors(fields["author"]) == (paper.authors, False)
+        else:
+            assert "author" not in fields
+            assert fields["key"] == paper.short_name
+        assert fields.get("eprint") == paper.arxiv
+        if paper.venue:
+            series, year = paper.venue.rsplit(" ", 1)
+            venue = kb.venue_by_name[series]
+            assert entry.entry_type == ("inproceedings" if venue.kind == "conference" else "article")
+            assert fields["booktitle" if venue.kind == "conference" else "journal"] == venue.full
+            assert fields["year"] == year  # the proceedings year
+            assert fields.get("doi") == paper.doi  # never arXiv's DOI for a published paper
+        else:
+            assert entry.entry_type == "misc"
+            assert fields["year"] == str(paper.year)  # the first version's year
+        if paper.arxiv and not paper.venue:
+            assert fields["doi"] == f"10.48550/arXiv.{paper.arxiv}"
+            assert fields["archivePrefix"] == "arXiv"
+        assert fields["url"] == (paper.url or f"https://arxiv.org/abs/{paper.arxiv}")
+
+
+def test_venue_year_and_first_version_year() -> None:
+    """LoRA: v1 in 2021, at ICLR 2022. The @inproceedings says 2022; the key keeps 2021, the record's year."""
+    kb = toy_kb()
+    entry = parse(export_bibtex(kb, [kb.paper_by_id["lora"]])).entries[0]
+    assert entry.key == "hu2021lora"
+    assert entry["year"] == "2022"
+    preprint = kb.paper_by_id["lora"].model_copy(update={"venue": None})
+    entry = parse(export_bibtex(kb, [preprint])).entries[0]
+    assert (entry.entry_type, entry["year"], entry["doi"]) == ("misc", "2021", "10.48550/arXiv.2106.09685")
+
+
+def test_publisher_doi_wins_over_arxiv_doi() -> None:
+    kb = toy_kb()
+    paper = kb.paper_by_id["lora"].model_copy(update={"venue": None, "doi": "10.1000/xyz{1}"})
+    entry = parse(export_bibtex(kb, [paper])).entries[0]
+    assert entry["doi"] == "10.1000/xyz%7B1%7D"  # braces percent-encoded: same DOI, harmless value
+
+
+# --- the one encoding function ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\\", r"\textbackslash{}"),
+        ("{", r"\textbraceleft{}"),
+        ("}", r"\textbraceright{}"),
+        ("$ % & # _", r"\$ \% \& \# \_"),
+        ("~^", r"\textasciitilde{}\textasciicircum{}"),
+        ("a--b", "a-{}-b"),
+        ("Jürgen Łukasz", r"J{\"{u}}rgen {\L}ukasz"),
+        ("中文 α", "中文 α"),
+        ("line\nbreak\t and  spaces", "line break and spaces"),
+        ("bell\x07", "bell"),
+    ],
+)
+def test_latex_escape(text: str, expected: str) -> None:
+    assert latex_escape(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("LoRA: Low-Rank Adaptation", "{LoRA}: Low-Rank Adaptation"),
+        ("GPT-4 Technical Report", "{GPT}-4 Technical Report"),
+        ("BERT and T5", "{BERT} and {T5}"),
+        ("Attention Is All You Need", "Attention Is All You Need"),
+        ("A Study", "A Study"),
+    ],
+)
+def test_title_capitals_are_protected(title: str, expected: str) -> None:
+    assert latex_escape(title, title=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Edward J. Hu", "Hu, Edward J."),
+        ("Łukasz Kaiser", r"Kaiser, {\L}ukasz"),
+        ("Jürgen Schmidhuber", r"Schmidhuber, J{\"{u}}rgen"),
+        ("Ludwig van Beethoven", "van Beethoven, Ludwig"),
+        ("Martin Luther King Jr.", "King, Jr., Martin Luther"),
+        ("Martin Luther King, Jr.", "King, Jr., Martin Luther"),
+        ("Plato", "Plato"),
+        ("others", "{o}thers"),
+        ("Tom and Jerry", "{and} Jerry, Tom"),
+    ],
+)
+def test_bibtex_names(name: str, expected: str) -> None:
+    assert bibtex_name(name) == expected
+
+
+def test_hostile_titles_and_names_stay_harmless() -> None:
+    kb = toy_kb()
+    papers = hostile_papers(kb)
+    text = export_bibtex(kb, papers)
+    library = parse(text)
+    assert len(library.entries) == len(papers)
+    by_title = {latex_to_text(e["title"]): e for e in library.entries}
+    for title in HOSTILE_TITLES:
+        entry = by_title[same_text(title)]
+        assert all(balanced(f.value) for f in entry.fields), entry
+        assert bibtex_authors(entry["author"])[0] == kb.paper_by_id["lora"].authors
+        assert "\\input" not in entry["title"] and "\\include" not in entry["title"]
+    names = by_title["Names"]
+    authors, incomplete = bibtex_authors(names["author"])
+    assert len(authors) == len(HOSTILE_AUTHORS) and not incomplete
+    assert "Mallory" not in names["title"]
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=st.text(min_size=1, max_size=120))
+def test_any_title_is_balanced_and_round_trips(title: str) -> None:
+    kb = toy_kb()
+    paper = kb.paper_by_id["lora"].model_copy(update={"title": title, "id": "prop"})
+    library = parse(export_bibtex(kb, [paper]))
+    assert len(library.entries) == 1
+    entry = library.entries[0]
+    assert all(balanced(f.value) for f in entry.fields)
+    assert latex_to_text(entry["title"]) == same_text(title)
+    assert len(bibtex_authors(entry["author"])[0]) == len(kb.paper_by_id["lora"].authors)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(name=st.text(min_size=1, max_size=60).filter(lambda s: same_text(s) != ""))
+def test_any_author_name_stays_one_author(name: str) -> None:
+    kb = toy_kb()
+    paper = kb.paper_by_id["qlora"].model_copy(update={"authors": ["Ada Lovelace", name, "Alan Turing"], "id": "prop"})
+    entry = parse(export_bibtex(kb, [paper])).entries[0]
+    assert balanced(entry["author"])
+    authors, _ = bibtex_authors(entry["author"])
+    assert len(authors) == 3, entry["author"]
+
+
+# --- citation keys ----------------------------------------------------------------------------------------------------
+
+
+def _paper(pid: str, title: str, author: str = "Jane Smith", year: int = 2020, **extra: object) -> Paper:
+    base = toy_kb().paper_by_id["qlora"]
+    return base.model_copy(update={"id": pid, "title": title, "authors": [author], "year": year, "venue": None, **extra})
+
+
+def test_keys_follow_the_documented_scheme() -> None:
+    keys = citation_keys(toy_kb().papers)
+    assert keys == {"lora": "hu2021lora", "qlora": "dettmers2023qlora", "gpt-2": "gpt2-2019language"}
+    assert citation_keys([_paper("x", "On the Łódź Effect", author="Łukasz van der Kaiser")]) == {"x": "kaiser2020lodz"}
+
+
+def test_keys_are_ascii_unique_and_break_collisions_by_rule() -> None:
+    papers = [
+        _paper("attn-a", "Attention for Translation"),
+        _paper("attn-b", "Attention for Parsing"),
+        _paper("attn-c", "Attention for Parsing"),
+        _paper("attn-d", "Attention"),
+        _paper("other", "Sparse Models"),
+    ]
+    keys = citation_keys(papers)
+    assert keys == {
+        "attn-a": "smith2020attentiontranslation",
+        "attn-b": "smith2020attentionparsinga",
+        "attn-c": "smith2020attentionparsingb",
+        "attn-d": "smith2020attention",
+        "other": "smith2020sparse",
+    }
+    assert len(set(keys.values())) == len(keys)
+    assert all(re.fullmatch(r"[a-z0-9-]+", k) for k in keys.values())
+
+
+def test_adding_an_unrelated_paper_changes_no_key() -> None:
+    papers = [*toy_kb().papers, _paper("a", "Attention for Translation"), _paper("b", "Attention for Parsing")]
+    before = citation_keys(papers)
+    after = citation_keys([*papers, _paper("new", "Mixture of Experts", author="Noam Shazeer"), _paper("z", "Sparse Models")])
+    assert {pid: after[pid] for pid in before} == before
+
+
+def test_safety_net_keeps_keys_unique_when_a_suffix_meets_another_key() -> None:
+    papers = [_paper("p1", "Attention Parsing"), _paper("p2", "Attention Parsing"), _paper("p3", "Attentionparsinga")]
+    keys = citation_keys(papers)
+    assert len(set(keys.values())) == 3, keys
+
+
+def test_key_is_the_same_in_a_partial_export() -> None:
+    kb = toy_kb()
+    assert parse(export_bibtex(kb, [kb.paper_by_id["qlora"]])).entries[0].key == citation_keys(kb.papers)["qlora"]
+
+
+# --- the real tools ---------------------------------------------------------------------------------------------------
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"`{name}` is not installed; run `bash .ci/test`, which installs texlive-binaries, texlive-base and biber")
+    return path
+
+
+@pytest.mark.slow
+def test_real_bibtex_and_biber_accept_the_export_without_a_warning(tmp_path: Path) -> None:
+    """The toy knowledge base plus every hostile title and name, through BibTeX's `plain` style and biber's validator.
+
+    Exit codes are not enough (an injected author only shows as a warning in the .blg), so the logs must be clean too.
+    """
+    bibtex, biber = _tool("bibtex"), _tool("biber")
+    kb = toy_kb()
+    papers = [*kb.papers, *hostile_papers(kb)]
+    (tmp_path / "refs.bib").write_text(export_bibtex(kb, papers), encoding="utf-8")
+    (tmp_path / "doc.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n", encoding="utf-8")
+
+    run = subprocess.run([bibtex, "doc"], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    blg = (tmp_path / "doc.blg").read_text(encoding="utf-8", errors="replace")
+    assert run.returncode == 0, run.stdout + run.stderr + blg
+    assert not re.search(r"^Warning--|error message|I was expecting|I'm skipping|\(There w", blg, re.M), blg
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    assert bbl.count("\\bibitem") == len(papers)
+    assert "\\input" not in bbl and "\\include" not in bbl
+    keys = citation_keys(papers)
+    items = {chunk.split("}", 1)[0]: chunk.split("}", 1)[1] for chunk in bbl.split("\\bibitem{")[1:]}
+    authors_of_injected = items[keys["hostile-00"]].split("\\newblock")[0]  # title 'Nice}, author = {Mallory'
+    assert "Hu" in authors_of_injected and "Mallory" not in authors_of_injected
+
+    run = subprocess.run(
+        [biber, "--tool", "--validate-datamodel", "--output-file", "checked.bib", "--logfile", "biber", "refs.bib"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    log = (tmp_path / "biber.blg").read_text(encoding="utf-8", errors="replace")
+    assert run.returncode == 0, run.stdout + run.stderr + log
+    assert not re.search(r"\b(WARN|ERROR)\b", log), log
+    checked = parse((tmp_path / "checked.bib").read_text(encoding="utf-8"))
+    assert len(checked.entries) == len(papers)
+    authors = {keys[p.id]: len(p.authors or []) for p in papers}
+    for entry in checked.entries:
+        count = len(bibtex_authors(entry["AUTHOR"])[0]) if "AUTHOR" in entry else 0
+        assert count == authors[entry.key], (entry.key, entry.get("AUTHOR"))
+
+
+# --- the command ------------------------------------------------------------------------------------------------------
+
+
+def test_cli_bib_prints_the_golden_export(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--root", str(TOY), "bib"]) == 0
+    assert capsys.readouterr().out == (GOLDEN / "toy.bib").read_text(encoding="utf-8")
+
+
+def test_cli_bib_writes_csl_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "refs.json"
+    assert cli.main(["--root", str(TOY), "bib", "--format", "csl", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == (GOLDEN / "toy.csl.json").read_text(encoding="utf-8")
+    assert "wrote 3 entries" in capsys.readouterr().err
+
+
+def test_cli_bib_selects_by_id_topic_with_sub_topics_and_tag(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    qlora = toy / "papers" / "qlora.yaml"
+    qlora.write_text(qlora.read_text(encoding="utf-8").replace("topics: [peft, quantization]", "topics: [quantization]"), encoding="utf-8")
+
+    def keys(*args: str) -> list[str]:
+        assert cli.main(["--root", str(toy), "bib", *args]) == 0
+        return [e.key for e in parse(capsys.readouterr().out).entries]
+
+    assert keys("lora") == ["hu2021lora"]
+    assert keys("--topic", "peft") == ["dettmers2023qlora", "gpt2-2019language", "hu2021lora"]  # quantization is under peft
+    assert keys("--topic", "quantization") == ["dettmers2023qlora"]
+    assert keys("--tag", "lora") == ["dettmers2023qlora", "hu2021lora"]
+    assert keys("--tag", "lora", "--topic", "quantization") == ["dettmers2023qlora"]
+    assert cli.main(["--root", str(toy), "bib", "gpt-2", "--tag", "lora"]) == 0
+    out = capsys.readouterr()
+    assert out.out == "" and "no paper matches the selection" in out.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["lorra"], "unknown paper id 'lorra' (did you mean 'lora'?)"),
+        (["--topic", "peft-lroa"], "unknown topic 'peft-lroa'"),
+        (["--tag", "loar"], "unknown tag 'loar' (did you mean 'lora'?)"),
+    ],
+)
+def test_cli_bib_rejects_unknown_names(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--root", str(TOY), "bib", *args]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"paperkb: error: {message}") and "Traceback" not in err
+
+
+def test_cli_bib_refuses_a_broken_knowledge_base(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (toy / "papers" / "broken.yaml").write_text("id: broken\n", encoding="utf-8")
+    assert cli.main(["--root", str(toy), "bib"]) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and "papers/broken.yaml:1:1" in out.err and "fix them first" in out.err

@@ -1,0 +1,147 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright, served on localhost only."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from sitetools import serve
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    assert shutil.which(CHROMIUM), "Debian chromium is missing: run `bash .ci/test`, which installs it"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(real_site: Path) -> Iterator[str]:
+    with serve(real_site) as url:
+        yield url
+
+
+class Visit:
+    """A browser page that records every request and console error."""
+
+    def __init__(self, browser: Any, **context: Any) -> None:
+        self.context = browser.new_context(**context)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def foreign(self) -> list[str]:
+        return [u for u in self.requests if urlsplit(u).hostname not in {"127.0.0.1", "localhost"} and not u.startswith("data:")]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser: Any) -> Iterator[Visit]:
+    v = Visit(browser)
+    yield v
+    assert v.foreign() == [], "requests left localhost"
+    assert v.errors == [], "console errors"
+    v.close()
+
+
+def test_home_shows_counts_topics_and_newest(visit: Visit, base_url: str) -> None:
+    visit.page.goto(base_url)
+    assert "paperkb" in visit.page.title()
+    assert visit.page.locator(".pkb-topic-tile").count() >= 10
+    assert visit.page.locator(".pkb-counts").inner_text().count("篇论文") == 1
+    assert visit.page.locator("a[href$='feed.xml']").count() >= 1
+
+
+def test_topic_page_shows_cards(visit: Visit, base_url: str) -> None:
+    visit.page.goto(base_url + "topics/peft/")
+    cards = visit.page.locator(".pkb-card")
+    assert cards.count() >= 5
+    names = cards.locator(".pkb-card-name").all_inner_texts()
+    assert "LoRA" in names and "QLoRA" in names
+    visit.page.locator(".pkb-card-name a", has_text="QLoRA").first.click()
+    assert visit.page.url.endswith("/papers/qlora/")
+
+
+def test_paper_page_notes_and_bibtex_copy(browser: Any, base_url: str) -> None:
+    v = Visit(browser, permissions=["clipboard-read", "clipboard-write"])
+    v.page.goto(base_url + "papers/lora/")
+    assert v.page.locator("h1").inner_text().startswith("LoRA: Low-Rank Adaptation")
+    for heading in ("动机", "方法", "结果", "引用"):
+        assert v.page.locator("h2", has_text=heading).count() == 1
+    v.page.locator(".pkb-copy").click()
+    v.page.wait_for_function("document.querySelector('.pkb-copy').textContent === '已复制'")
+    copied = v.page.evaluate("navigator.clipboard.readText()")
+    assert copied.lstrip().startswith("@") and "2106.09685" in copied
+    assert v.foreign() == [] and v.errors == []
+    v.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("低秩", "LoRA"), ("检索增强", "检索增强生成"), ("LoRA", "LoRA"), ("QLoRA", "QLoRA")],
+)
+def test_search_in_chinese_and_english(visit: Visit, base_url: str, query: str, expected: str) -> None:
+    visit.page.goto(base_url + "search/?q=" + query)
+    results = visit.page.locator(".pagefind-ui__result-link")
+    results.first.wait_for(timeout=15000)
+    titles = results.all_inner_texts()
+    assert any(expected in t for t in titles[:5]), titles[:10]
+
+
+def test_dark_mode_toggle(visit: Visit, base_url: str) -> None:
+    visit.page.goto(base_url)
+    before = visit.page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    visit.page.locator("label.md-header__button[for='__palette_1']").click()
+    after = visit.page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert {before, after} == {"default", "slate"}
+
+
+@pytest.mark.parametrize("path", ["", "topics/peft/", "papers/lora/", "indexes/years/", "stats/"])
+def test_phone_width_has_no_horizontal_scroll(browser: Any, base_url: str, path: str) -> None:
+    v = Visit(browser, viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    v.page.goto(base_url + path)
+    width = v.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{path} is {width}px wide on a 390px phone"
+    assert v.foreign() == [] and v.errors == []
+    v.close()
+
+
+def test_institution_search_returns_that_institutions_papers(visit: Visit, base_url: str) -> None:
+    from conftest import ROOT
+
+    from paperkb.repository import load_kb
+
+    kb, _ = load_kb(ROOT)
+    assert kb is not None
+    titles = {p.title for p in kb.papers if "Microsoft" in p.institutions}
+    visit.page.goto(base_url + "search/?q=Microsoft")
+    results = visit.page.locator(".pagefind-ui__result-link")
+    results.first.wait_for(timeout=15000)
+    found = results.all_inner_texts()[:5]
+    assert found and all(t in titles for t in found), found

@@ -1,0 +1,90 @@
+"""Rendering without the build: golden Markdown for the toy knowledge base, and the escaping rules one by one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TOY, golden
+
+from paperkb import render, safetext, urls
+from paperkb.repository import load_kb
+
+GOLDEN = Path(__file__).parent / "golden" / "site"
+PAGES = [
+    "index.md",
+    "papers/lora.md",
+    "papers/gpt-2.md",
+    "topics/peft/index.md",
+    "topics/quantization/index.md",
+    "indexes/years/index.md",
+    "indexes/tags/lora.md",
+    "new.md",
+    "stats.md",
+]
+
+
+@pytest.fixture(scope="module")
+def site() -> dict[str, str]:
+    kb, problems = load_kb(TOY)
+    assert kb is not None, problems
+    return render.render_site(kb, render.Settings(templates=ROOT / "templates"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_golden_markdown(site: dict[str, str], page: str, update_golden: bool) -> None:
+    golden(GOLDEN / page, site[page], update_golden)
+
+
+def test_rendering_is_deterministic(site: dict[str, str]) -> None:
+    kb, _ = load_kb(TOY)
+    assert kb is not None
+    assert render.render_site(kb, render.Settings(templates=ROOT / "templates")) == site
+
+
+def test_paper_pages_stay_out_of_the_navigation() -> None:
+    kb, _ = load_kb(TOY)
+    assert kb is not None
+    flat = repr(render.nav(kb))
+    assert "topics/peft/index.md" in flat and "topics/quantization/index.md" in flat
+    assert "papers/" not in flat
+
+
+def test_topic_pages_are_paginated(tmp_path: Path) -> None:
+    kb, _ = load_kb(TOY)
+    assert kb is not None
+    many = tuple(kb.papers[0].model_copy(update={"id": f"p{i:03d}", "arxiv": None}) for i in range(render.CARDS_PER_PAGE * 2 + 1))
+    big = type(kb)(many, kb.topics, kb.tags, kb.institutions, kb.venues)
+    pages = render.SiteRenderer(big, render.Settings(templates=ROOT / "templates")).topic_pages(kb.topic_by_id["peft"])
+    assert sorted(pages) == ["topics/peft/index.md", "topics/peft/page-2.md", "topics/peft/page-3.md"]
+    assert pages["topics/peft/page-3.md"].count('class="pkb-card"') == 1
+
+
+@pytest.mark.parametrize(
+    ("src", "to", "expected"),
+    [
+        ("index.md", "papers/lora.md", "papers/lora/"),
+        ("papers/lora.md", "topics/peft/index.md", "../../topics/peft/"),
+        ("topics/peft/index.md", "cite/topics/peft.bib", "../../cite/topics/peft.bib"),
+        ("papers/lora.md", "papers/lora.md", "./"),
+        ("topics/peft/page-2.md", "topics/peft/index.md", "../"),
+    ],
+)
+def test_relative_links(src: str, to: str, expected: str) -> None:
+    assert urls.rel(src, to) == expected
+
+
+def test_inline_escapes_markdown_and_html() -> None:
+    out = safetext.inline("A <b>x</b> [l](javascript:1) {: .c } *em* `c` #h\nnext")
+    assert "<b>" not in out and "\n" not in out
+    for ch in "[]{}*`#()":
+        assert f"\\{ch}" in out
+
+
+def test_notes_allow_light_markdown_only() -> None:
+    out = safetext.notes_html("**粗** `code` $x_1$\n- 一\n- 二\n<script>x</script> [a](javascript:alert(1))\n# 标题")
+    assert "<strong>粗</strong>" in out and "<code>code</code>" in out and '<span class="pkb-math">x_1</span>' in out
+    assert "<ul>" in out and "<li>二</li>" in out
+    assert "<script>" not in out and "&lt;script&gt;" in out and "<a" not in out and "<h1" not in out
+    assert "# 标题" in out
+    assert "\n\n" not in out
