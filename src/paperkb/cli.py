@@ -100,7 +100,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"built {len(kb.papers)} papers and {len(kb.topics)} topics into {out} in {seconds:.1f}s "
         f"({report.written} source files written, {report.unchanged} unchanged)"
     )
-    print(f"preview: paperkb serve   (or: python3 -m http.server -d {out} 8000, then open http://127.0.0.1:8000/)")
+    print(f"open it: python3 -m http.server -d {out} 8000  →  http://127.0.0.1:8000/")
+    print("live preview while editing records: .venv/bin/paperkb serve  →  http://127.0.0.1:8000/")
     return 0
 
 
