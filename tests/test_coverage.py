@@ -76,3 +76,10 @@ def test_a_record_that_departs_from_the_seed_id_says_why() -> None:
         seed_ids = ids.get(entry["entry"], [])
         if "record" in entry and seed_ids and arxiv[entry["record"]] not in seed_ids:
             assert entry.get("fixes"), f"{entry['entry']}: seed id {seed_ids} differs from {entry['record']}; document it in `fixes`"
+
+
+def test_every_topic_has_an_introduction_and_further_reading() -> None:
+    for path in sorted((ROOT / "topics").glob("*.yaml")):
+        data = yamlload.load(path.read_bytes()).data
+        assert len(data["intro"]) >= 60, f"{path.name}: write an introduction of a paragraph or two"
+        assert data.get("reading"), f"{path.name}: add further reading (a textbook chapter or survey section)"

@@ -66,23 +66,28 @@ def static_files(root: Path) -> dict[str, str | bytes]:
     return {f"assets/{p.name}": p.read_bytes() for p in sorted(assets.iterdir()) if p.is_file()}
 
 
-def generated_config(root: Path, kb: KnowledgeBase) -> dict[str, Any]:
-    """mkdocs.yml plus the navigation and absolute paths, for the work folder."""
+def generated_config(root: Path, kb: KnowledgeBase, site_url: str | None = None) -> dict[str, Any]:
+    """mkdocs.yml plus the navigation and absolute paths, for the work folder.
+
+    `site_url` replaces the configured one for a local preview: mkdocs serve mounts the site at the URL's path.
+    """
     config: dict[str, Any] = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    if site_url:
+        config["site_url"] = site_url
     config["docs_dir"] = str((root / WORK / "docs").resolve())
     config["theme"]["custom_dir"] = str((root / config["theme"]["custom_dir"]).resolve())
     config["nav"] = render.nav(kb)
     return config
 
 
-def render_into(root: Path, kb: KnowledgeBase) -> tuple[Path, WriteReport]:
+def render_into(root: Path, kb: KnowledgeBase, site_url: str | None = None) -> tuple[Path, WriteReport]:
     """Render the site's Markdown and data files into the work folder; return the generated config's path."""
     work = root / WORK
     files: dict[str, str | bytes] = dict(render.render_site(kb, site_settings(root)))
     files.update(static_files(root))
     report = write_tree(work / "docs", files)
     config_path = work / "mkdocs.yml"
-    text = yaml.safe_dump(generated_config(root, kb), allow_unicode=True, sort_keys=False)
+    text = yaml.safe_dump(generated_config(root, kb, site_url), allow_unicode=True, sort_keys=False)
     if not config_path.is_file() or config_path.read_text(encoding="utf-8") != text:
         config_path.write_text(text, encoding="utf-8")
     return config_path, report

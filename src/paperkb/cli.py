@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -111,7 +112,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     root = _root(args)
     kb = _load_or_report(root)
-    config, _ = build.render_into(root, kb)
+    preview_url = f"http://{args.dev_addr}/"
+    config, _ = build.render_into(root, kb, preview_url)
     watched = [root / d for d in ("papers", "topics", "registry", "templates", "site_config")] + [root / "mkdocs.yml"]
 
     def stamp() -> dict[Path, float]:
@@ -124,6 +126,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "--dev-addr", args.dev_addr, "--livereload"]
     server = subprocess.Popen(cmd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    # Stopping the preview (Ctrl-C or SIGTERM) must stop mkdocs too, not leave it serving in the background.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"serving on http://{args.dev_addr}/ — edit papers/*.yaml and the page updates (search needs `paperkb build`)")
     seen = stamp()
     try:
@@ -139,7 +143,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 print("paperkb: not re-rendered until the records are valid", file=sys.stderr)
                 continue
             started = time.perf_counter()
-            _, report = build.render_into(root, fresh)
+            _, report = build.render_into(root, fresh, preview_url)
             print(f"re-rendered in {time.perf_counter() - started:.2f}s: {report.written} file(s) changed")
     finally:
         server.terminate()
