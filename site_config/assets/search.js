@@ -5,6 +5,14 @@
     showSubResults: false,
     showImages: false,
     resetStyles: false,
+    // A Chinese query becomes the character pairs pages are indexed with (see src/paperkb/searchterms.py).
+    processTerm: (term) => term.replace(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}/g, (run) =>
+      Array.from({ length: run.length - 1 }, (_, i) => run.slice(i, i + 2)).join(" ")),
+    // Show the record's one-line summary instead of an excerpt that may come from the hidden index terms.
+    processResult: (result) => {
+      if (result.meta && result.meta.tldr) result.excerpt = result.meta.tldr.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+      return result;
+    },
     translations: { placeholder: "搜索论文：标题、方法、机构……", zero_results: "没有找到与 [SEARCH_TERM] 相关的论文" },
   });
   const query = new URLSearchParams(window.location.search).get("q");

@@ -177,9 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="only report problems in these files or folders")
     p.add_argument("--format", choices=["text", "github", "json"], default="text", help="output format")
 
-    from paperkb import cli_bib  # citation commands: bib, import-bib
+    from paperkb import cli_bib, cli_contrib  # citation commands (bib, import-bib); contributor commands (new, fields, links)
 
     cli_bib.add_commands(add)
+    cli_contrib.add_commands(add)
 
     p = add("build", cmd_build, "Check the records and build the static site (mkdocs --strict, then the Pagefind search index).")
     p.add_argument("--out", help="output folder (default: site/)")

@@ -1,0 +1,207 @@
+"""The GitHub Actions workflows are safe by construction; these tests keep them so.
+
+Rules (see RESEARCH.md, "Security facts"): pull requests run on `pull_request`, never `pull_request_target`; top-level
+`permissions: contents: read`, with write permissions only on the Pages deploy job; `persist-credentials: false` on every
+checkout; every action pinned to a full commit SHA with its version in a comment; no `${{ … }}` expression inside `run:`
+(values from the event go through `env:`); and zizmor finds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+FILES = sorted(WORKFLOWS.glob("*.yml")) + sorted(WORKFLOWS.glob("*.yaml"))
+PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40})\s+#\s*v\d+\.\d+\.\d+\s*$")
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), path
+    if True in data:  # YAML 1.1 reads the key `on` as the boolean true
+        data["on"] = data.pop(True)
+    return data
+
+
+def triggers(workflow: dict[str, Any]) -> set[str]:
+    on = workflow["on"]
+    return {on} if isinstance(on, str) else set(on)
+
+
+def steps(workflow: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(job_id, step) for job_id, job in workflow["jobs"].items() for step in job.get("steps", [])]
+
+
+def run_text(workflow: dict[str, Any]) -> str:
+    return "\n".join(step.get("run", "") for _, step in steps(workflow))
+
+
+@pytest.fixture(scope="module")
+def workflows() -> dict[str, dict[str, Any]]:
+    return {path.name: load(path) for path in FILES}
+
+
+def test_the_three_workflows_exist(workflows: dict[str, dict[str, Any]]) -> None:
+    assert {"pr.yml", "deploy.yml", "links.yml"} <= set(workflows)
+
+
+def test_no_dangerous_triggers(workflows: dict[str, dict[str, Any]]) -> None:
+    for name, wf in workflows.items():
+        assert not triggers(wf) & {"pull_request_target", "workflow_run"}, name
+    for path in FILES:  # not even in a list of events or an `if:`; comments may name it
+        for line in path.read_text(encoding="utf-8").splitlines():
+            assert "pull_request_target" not in line.split("#", 1)[0], f"{path.name}: {line.strip()}"
+
+
+def test_triggers_are_the_intended_ones(workflows: dict[str, dict[str, Any]]) -> None:
+    assert triggers(workflows["pr.yml"]) == {"pull_request"}
+    deploy = workflows["deploy.yml"]
+    assert triggers(deploy) == {"push"} and deploy["on"]["push"] == {"branches": ["main"]}
+    links = workflows["links.yml"]
+    assert "schedule" in triggers(links)
+    assert not triggers(links) & {"pull_request", "push"}  # a dead external link never blocks a pull request
+
+
+def test_top_level_permissions_are_read_only(workflows: dict[str, dict[str, Any]]) -> None:
+    for name, wf in workflows.items():
+        assert wf.get("permissions") == {"contents": "read"}, name
+
+
+def test_only_the_pages_deploy_job_may_write(workflows: dict[str, dict[str, Any]]) -> None:
+    writers = {}
+    for name, wf in workflows.items():
+        for job_id, job in wf["jobs"].items():
+            perms = job.get("permissions")
+            assert perms is None or isinstance(perms, dict), f"{name}:{job_id}: write permissions out as a mapping"
+            writes = {k: v for k, v in (perms or {}).items() if v != "read" and v != "none"}
+            if writes:
+                writers[(name, job_id)] = writes
+    assert writers == {("deploy.yml", "deploy"): {"pages": "write", "id-token": "write"}}
+
+
+def test_every_checkout_keeps_no_credentials(workflows: dict[str, dict[str, Any]]) -> None:
+    checkouts = 0
+    for name, wf in workflows.items():
+        for job_id, step in steps(wf):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                checkouts += 1
+                assert step.get("with", {}).get("persist-credentials") is False, f"{name}:{job_id}"
+    assert checkouts >= 4
+
+
+def test_every_action_is_pinned_to_a_full_sha_with_its_version(workflows: dict[str, dict[str, Any]]) -> None:
+    for path in FILES:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(r"^\s*(-\s+)?uses:", line):
+                assert PINNED.match(line), f"{path.name}:{number}: pin to a 40-hex commit SHA with a '# vX.Y.Z' comment: {line.strip()}"
+    used = {step["uses"].split("@")[0] for wf in workflows.values() for _, step in steps(wf) if "uses" in step}
+    assert used == {
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/upload-artifact",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+    }
+    # one version of each action everywhere, so an update is one search-and-replace
+    shas: dict[str, set[str]] = {}
+    for wf in workflows.values():
+        for _, step in steps(wf):
+            if "uses" in step:
+                action, sha = step["uses"].split("@")
+                shas.setdefault(action, set()).add(sha)
+    assert all(len(s) == 1 for s in shas.values()), shas
+
+
+def test_no_expression_is_expanded_inside_run(workflows: dict[str, dict[str, Any]]) -> None:
+    for name, wf in workflows.items():
+        for job_id, step in steps(wf):
+            assert "${{" not in step.get("run", ""), f"{name}:{job_id}: pass values to `run:` through `env:`"
+    for path in FILES:  # and nothing from the event anywhere but `env:` values or non-shell settings
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "github.event." in line:
+                assert re.match(r"^\s+[A-Z_]+:\s*\$\{\{", line), f"{path.name}:{number}: use github.event.* only in env:"
+
+
+def test_pull_request_workflow_checks_tests_builds_and_uploads(workflows: dict[str, dict[str, Any]]) -> None:
+    pr = workflows["pr.yml"]
+    text = run_text(pr)
+    assert "paperkb check --format github" in text
+    assert "bash .ci/test" in text
+    assert "paperkb build" in text
+    uploads = [s for _, s in steps(pr) if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert uploads and uploads[0]["with"]["path"].rstrip("/") == "site"
+
+
+def test_data_only_gate_flags_changes_outside_records(workflows: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    gate = workflows["pr.yml"]["jobs"]["data-only"]
+    script = next(s["run"] for s in gate["steps"] if "run" in s)
+    assert "papers|topics" in script and "exit 1" in script
+    if not shutil.which("bash") or not shutil.which("git"):
+        pytest.skip("bash and git are needed to run the gate's script")
+
+    def gate_passes(changed: list[str]) -> bool:
+        repo = tmp_path / f"repo{len(list(tmp_path.iterdir()))}"
+        repo.mkdir()
+        env = {
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.org",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.org",
+        }
+        env |= {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "GITHUB_STEP_SUMMARY": str(repo / "summary.md")}
+
+        def git(*args: str) -> None:
+            subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+        git("init", "-q")
+        (repo / "README.md").write_text("base\n")
+        git("add", "-A")
+        git("commit", "-q", "-m", "base")
+        for rel in changed:
+            (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+            (repo / rel).write_text("x\n")
+        git("add", "-A")
+        git("commit", "-q", "-m", "change")
+        result = subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=env, capture_output=True, text=True)
+        return result.returncode == 0
+
+    assert gate_passes(["papers/dora.yaml", "topics/peft.yaml"])
+    assert not gate_passes(["papers/dora.yaml", "src/paperkb/cli.py"])
+    assert not gate_passes([".github/workflows/pr.yml"])
+    assert not gate_passes(["registry/tags.yaml"])
+    assert not gate_passes(["papers/nested/evil.yaml"])
+
+
+def test_deploy_builds_and_publishes_with_the_pages_actions(workflows: dict[str, dict[str, Any]]) -> None:
+    deploy = workflows["deploy.yml"]
+    uses = [s.get("uses", "").split("@")[0] for _, s in steps(deploy)]
+    assert "actions/upload-pages-artifact" in uses and "actions/deploy-pages" in uses
+    assert "bash .ci/build" in run_text(deploy)
+    assert deploy["jobs"]["deploy"]["environment"]["name"] == "github-pages"
+
+
+def test_codeowners_and_templates_exist() -> None:
+    assert (ROOT / ".github" / "CODEOWNERS").is_file()
+    assert (ROOT / ".github" / "PULL_REQUEST_TEMPLATE.md").is_file()
+    form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / "suggest-paper.yml").read_text(encoding="utf-8"))
+    assert form["name"] == "推荐论文 / suggest a paper"
+    ids = {item.get("id") for item in form["body"]}
+    assert {"arxiv", "topic", "why"} <= ids
+
+
+def test_zizmor_finds_nothing() -> None:
+    zizmor = Path(sys.executable).parent / "zizmor"
+    if not zizmor.exists():
+        pytest.fail("zizmor is missing; install the test extra: pip install -e '.[test]'")
+    result = subprocess.run([str(zizmor), "--offline", str(WORKFLOWS)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings" in result.stdout
