@@ -88,3 +88,13 @@ def test_notes_allow_light_markdown_only() -> None:
     assert "<script>" not in out and "&lt;script&gt;" in out and "<a" not in out and "<h1" not in out
     assert "# 标题" in out
     assert "\n\n" not in out
+
+
+def test_navigation_titles_are_escaped_for_the_theme() -> None:
+    """Material prints nav titles unescaped, so the generated nav carries HTML-escaped topic names."""
+    kb, _ = load_kb(TOY)
+    assert kb is not None
+    peft = kb.topic_by_id["peft"].model_copy(update={"name": 'A & <b onclick="x">'})
+    odd = type(kb)(kb.papers, (peft, kb.topic_by_id["quantization"]), kb.tags, kb.institutions, kb.venues)
+    flat = repr(render.nav(odd))
+    assert "&amp; &lt;b onclick=&quot;x&quot;&gt;" in flat and "<b" not in flat

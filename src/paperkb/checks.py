@@ -15,11 +15,19 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from paperkb import identifiers, models
+from paperkb import identifiers, models, urls
 from paperkb.problems import Problem
 from paperkb.records import RecordFile, field_name
 
 _ALLOWED_CONTROL = {"\n"}
+# Cc: controls (NUL, CR, tab, NEL); Cf: format characters (bidi overrides and isolates, zero-width, soft hyphen, BOM);
+# Cs: lone surrogates, which LibYAML refuses but PyYAML's pure-Python parser lets through and which no UTF-8 file can hold.
+_INVISIBLE = {"Cc", "Cf", "Cs"}
+# Paper ids the site already uses for something else: `cite/all.bib` and `cite/all.json` are the whole collection's
+# citations, so a paper called `all` would have its own citation file silently replaced by everyone's.
+RESERVED_PAPER_IDS = {"all"}
+# Index pages live at `indexes/<kind>/<slug>/`, and `indexes/<kind>/index.md` is the list of them all.
+RESERVED_GROUP_SLUGS = {"index"}
 _VENUE = re.compile(r"(?P<series>.+?) (?P<year>\d{4})")
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -37,8 +45,41 @@ def _strings(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tupl
 
 
 def invisible_characters(text: str) -> list[str]:
-    """Control (Cc) and format (Cf: bidi overrides, zero-width) characters, except the newline of multi-line notes."""
-    return [ch for ch in text if ch not in _ALLOWED_CONTROL and unicodedata.category(ch) in {"Cc", "Cf"}]
+    """Control (Cc) and format (Cf: bidi overrides, zero-width) characters, except the newline of multi-line notes.
+
+    None of these is printable, so a line that `str.isprintable()` passes (one C loop over the line) has none; only
+    the rare other lines are looked at character by character. Looking at every character of 10,000 records in Python
+    took most of `paperkb check`'s time.
+    """
+    return [
+        ch
+        for line in text.split("\n")
+        if not line.isprintable()
+        for ch in line
+        if ch not in _ALLOWED_CONTROL and unicodedata.category(ch) in _INVISIBLE
+    ]
+
+
+def _noncharacter(ch: str) -> bool:
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
+def text_problems(text: str) -> list[str]:
+    """What is wrong with one contributed string on its own, as messages; `check` reports them for every string."""
+    out = []
+    bad = invisible_characters(text)
+    if bad:
+        names = ", ".join(sorted({f"U+{ord(ch):04X}" for ch in bad}))
+        out.append(f"contains invisible control or bidi characters ({names}); delete them")
+    # Noncharacters (U+FFFE, U+FDD0 …) are not text, and XML cannot hold them: one would break the Atom feed.
+    nonchars = [ch for line in text.split("\n") if not line.isprintable() for ch in line if _noncharacter(ch)]
+    if nonchars:
+        out.append(f"contains Unicode noncharacters ({', '.join(sorted({f'U+{ord(ch):04X}' for ch in nonchars}))}); delete them")
+    if text and not text.strip():
+        # The models strip one-line fields, so "  " would become an empty title, or an author with no name.
+        out.append("holds only spaces; write the text or remove the key")
+    return out
 
 
 def _raw(file: RecordFile, key: str) -> Any:
@@ -65,10 +106,7 @@ def check(files: list[RecordFile]) -> list[Problem]:
         if file.doc is None:
             continue
         for keys, text in _strings(file.doc.data):
-            bad = invisible_characters(text)
-            if bad:
-                names = ", ".join(sorted({f"U+{ord(ch):04X}" for ch in bad}))
-                problems.append(_problem(file, keys, f"contains invisible control or bidi characters ({names}); delete them"))
+            problems += [_problem(file, keys, message) for message in text_problems(text)]
 
     # Ids: equal to the file name, unique, and file names unique even on case-insensitive file systems.
     for group in (papers, topics):
@@ -80,6 +118,12 @@ def check(files: list[RecordFile]) -> list[Problem]:
             if isinstance(rid, str) and rid != stem:
                 problems.append(
                     _problem(file, ("id",), f"id '{rid}' must equal the file name; rename the file to {rid}.yaml or fix the id")
+                )
+            if group is papers and rid in RESERVED_PAPER_IDS:
+                problems.append(
+                    _problem(
+                        file, ("id",), f"id '{rid}' is reserved (the site's cite/{rid}.bib is the whole collection); choose another id"
+                    )
                 )
         for clash in by_casefold.values():
             if len(clash) > 1:
@@ -106,6 +150,13 @@ def check(files: list[RecordFile]) -> list[Problem]:
     tags, canon_inst, alias_inst, venues, venue_alias = _registries(files, problems)
 
     for file in topics:
+        name = _raw(file, "name")
+        if isinstance(name, str) and ("<" in name or ">" in name):
+            # MkDocs takes page titles in the navigation from this name, and Material prints them unescaped (the
+            # previous/next links of the neighbouring pages): `<` would start an element there.
+            problems.append(
+                _problem(file, ("name",), "is shown in the site's navigation, which treats it as HTML; write it without `<` and `>`")
+            )
         parent = _raw(file, "parent")
         if isinstance(parent, str) and parent not in topic_ids:
             problems.append(_problem(file, ("parent",), f"unknown topic '{parent}'; use an existing topic id or remove `parent`"))
@@ -152,6 +203,8 @@ def _paper_facts(
     out = []
     if paper.arxiv is None and paper.url is None and paper.doi is None:
         out.append(_problem(file, (), "a paper needs `arxiv`, or `url`/`doi` when it is not on arXiv"))
+    if paper.code and paper.code.split("/", 1)[1] in {".", ".."}:
+        out.append(_problem(file, ("code",), f"'{paper.code}' names no repository; write the GitHub 'owner/repo' of the code"))
     if paper.arxiv and paper.url:
         out.append(_problem(file, ("url",), "`url` is only for papers not on arXiv; links are built from `arxiv` — remove `url`"))
     if paper.arxiv:
@@ -199,10 +252,15 @@ def _registries(
             for i, tag in enumerate(file.model.tags):
                 if tag.id in tags:
                     problems.append(_problem(file, ("tags", i, "id"), f"tag '{tag.id}' is listed twice; keep one"))
+                elif tag.id in RESERVED_GROUP_SLUGS:
+                    problems.append(
+                        _problem(file, ("tags", i, "id"), f"tag id '{tag.id}' is reserved for the list of all tags; choose another")
+                    )
                 tags.add(tag.id)
         elif isinstance(file.model, models.InstitutionFile):
             canon = set()
             seen: dict[str, str] = {}
+            inst_pages: dict[str, str] = {}
             for i, inst in enumerate(file.model.institutions):
                 for name in (inst.name, *inst.aliases, *([inst.name_zh] if inst.name_zh else [])):
                     if name in seen and seen[name] != inst.name:
@@ -211,18 +269,37 @@ def _registries(
                         )
                     seen[name] = inst.name
                 canon.add(inst.name)
+                problems += _page_clash(file, ("institutions", i, "name"), inst.name, inst_pages)
                 for name in (*inst.aliases, *([inst.name_zh] if inst.name_zh else [])):
                     if name != inst.name:
                         alias[name] = inst.name
         elif isinstance(file.model, models.VenueFile):
             venues = {}
+            venue_pages: dict[str, str] = {}
             for i, venue in enumerate(file.model.venues):
                 if venue.name in venues:
                     problems.append(_problem(file, ("venues", i, "name"), f"venue '{venue.name}' is listed twice; keep one"))
+                else:
+                    problems += _page_clash(file, ("venues", i, "name"), venue.name, venue_pages)
                 venues[venue.name] = venue
                 for name in venue.aliases:
                     venue_alias[name] = venue.name
     return tags, canon, alias, venues, venue_alias
+
+
+def _page_clash(file: RecordFile, keys: tuple[str | int, ...], name: str, pages: dict[str, str]) -> list[Problem]:
+    """Two registry names that give the same index page address would silently share (and overwrite) one page."""
+    slug = urls.slug(name)
+    if slug in RESERVED_GROUP_SLUGS:
+        return [_problem(file, keys, f"'{name}' would get the page address '{slug}', which the list of all entries uses; rename it")]
+    if slug in pages and pages[slug] != name:
+        return [
+            _problem(
+                file, keys, f"'{name}' and '{pages[slug]}' would share the index page '{slug}'; make the names differ in letters or digits"
+            )
+        ]
+    pages[slug] = name
+    return []
 
 
 def _cycles(topics: list[RecordFile]) -> list[Problem]:

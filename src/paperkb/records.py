@@ -87,6 +87,8 @@ def _message(model: type[BaseModel], err: Any) -> str:
         return f"unknown key; {hint}allowed keys: {', '.join(allowed)}"
     if kind == "string_type":
         return "must be text; put it in quotes"
+    if kind == "string_unicode":
+        return "holds characters that are not text (lone UTF-16 surrogates); delete them"
     if kind == "int_type":
         return "must be a whole number written without quotes, e.g. 2021"
     if kind == "list_type":

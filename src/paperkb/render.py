@@ -392,9 +392,10 @@ def nav(kb: KnowledgeBase) -> list[Any]:
     def entry(topic: Topic) -> Any:
         children = kb.children.get(topic.id, [])
         page = urls.topic_page(topic.id)
+        title = html.escape(topic.name, quote=True)  # Material prints nav titles unescaped (footer, sidebar)
         if not children:
-            return {topic.name: page}
-        return {topic.name: [page, *(entry(c) for c in children)]}
+            return {title: page}
+        return {title: [page, *(entry(c) for c in children)]}
 
     indexes = [{title: f"indexes/{kind}/index.md"} for kind, title in INDEXES]
     return [

@@ -25,6 +25,9 @@ from markupsafe import Markup
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")  # Python-Markdown's escapable characters, plus tables' pipe
 _SPACE = re.compile(r"\s+")
 _MATH = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]{1,300}?)(?<!\s)\$(?!\d)")
+# A code span is matched first, so that `$x$` inside backticks stays code (Python-Markdown's own code-span rule).
+_CODE_OR_MATH = re.compile(r"(?P<code>(?<!\\)(?P<ticks>`+).+?(?<!`)(?P=ticks)(?!`))|" + _MATH.pattern)
+_CODE = re.compile(r"<code>(.*?)</code>", re.S)
 _MATH_TOKEN = "\ue000{}\ue001"  # private-use placeholders: Markdown leaves them alone (it uses \x02/\x03 itself)
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "code", "br", "span", "blockquote"}
@@ -90,12 +93,20 @@ def notes_html(text: str) -> Markup:
     maths: list[str] = []
 
     def keep(match: re.Match[str]) -> str:
-        maths.append(match.group(1))
+        if match["code"]:
+            return match["code"]
+        maths.append(match.group(match.re.groups))
         return _MATH_TOKEN.format(len(maths) - 1)
 
     source = html.escape(_blocks(text.replace("\r\n", "\n")), quote=False)
-    source = _MATH.sub(keep, source)
+    # The placeholders are characters a contributor can type too; typed ones become character references first, or
+    # "\ue0000\ue001" in a note would be replaced by the note's first formula (text silently duplicated and lost).
+    source = source.replace("\ue000", "&#xe000;").replace("\ue001", "&#xe001;")
+    source = _CODE_OR_MATH.sub(keep, source)
     rendered = markdown.markdown(source, extensions=[], output_format="html")
+    # Markdown escapes `&` inside code once more, and the text was escaped already: `<T>` would show as `&lt;T&gt;`.
+    # Inside code every `&` is the start of an entity html.escape wrote, so one level is undone there.
+    rendered = _CODE.sub(lambda m: "<code>" + m[1].replace("&amp;", "&") + "</code>", rendered)
     for i, expr in enumerate(maths):
         rendered = rendered.replace(_MATH_TOKEN.format(i), f'<span class="pkb-math">{expr}</span>')
     clean = nh3.clean(
