@@ -74,8 +74,10 @@ def generated_config(root: Path, kb: KnowledgeBase, site_url: str | None = None)
     config: dict[str, Any] = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     if site_url:
         config["site_url"] = site_url
-    config["docs_dir"] = str((root / WORK / "docs").resolve())
-    config["theme"]["custom_dir"] = str((root / config["theme"]["custom_dir"]).resolve())
+    # Paths relative to the generated file (.paperkb-build/): mkdocs resolves them there, and Zensical refuses an
+    # absolute docs_dir (bench/README.md).
+    config["docs_dir"] = "docs"
+    config["theme"]["custom_dir"] = str(Path("..") / config["theme"]["custom_dir"])
     config["nav"] = render.nav(kb)
     return config
 

@@ -124,7 +124,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     out[path] = path.stat().st_mtime
         return out
 
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "--dev-addr", args.dev_addr, "--livereload"]
+    # --dirty: mkdocs rebuilds only pages whose source changed (0.6 s instead of 10 s at 1,000 papers, bench/README.md);
+    # render_into rewrites exactly the sources an edit affects, so the pages that list the paper are rebuilt too.
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "--dev-addr", args.dev_addr, "--livereload", "--dirty"]
     server = subprocess.Popen(cmd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     # Stopping the preview (Ctrl-C or SIGTERM) must stop mkdocs too, not leave it serving in the background.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
