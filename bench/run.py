@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import gzip
-import http.server
 import json
 import os
 import platform
@@ -36,16 +34,17 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
 
 from paperkb import bibtex, build, render
+from paperkb.localserve import serve
 from paperkb.repository import load_kb
 
 BENCH = Path(__file__).resolve().parent
@@ -181,30 +180,6 @@ def pages_with_phrase(site: Path) -> dict[str, set[str]]:
             if q.phrase.lower() in text:
                 found[q.text].add("/" + page.parent.relative_to(site).as_posix() + "/")
     return found
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".wasm": "application/wasm",
-    }
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve the built site on 127.0.0.1 (an ephemeral port) for the duration of the block."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 _PRECOMPRESSED = (".pf_meta", ".pf_index", ".pf_fragment", ".pagefind")  # the last: the gzipped wasm

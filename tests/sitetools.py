@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar
 from urllib.parse import unquote, urljoin, urlsplit
 
 from paperkb import build
+from paperkb.localserve import serve as serve  # re-exported for the tests
 from paperkb.repository import load_kb
 
 
@@ -80,28 +77,3 @@ def internal_targets(site: Path, html_file: Path) -> Iterator[tuple[str, Path | 
         if rel == "" or rel.endswith("/"):
             target = target / "index.html"
         yield href, target if target.is_file() else None
-
-
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve `site` on an ephemeral localhost port for the duration of the block."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".wasm": "application/wasm",
-    }
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass

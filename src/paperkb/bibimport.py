@@ -369,19 +369,10 @@ def import_bib(
         if earlier:
             skipped.append(Skipped(draft.key, line, f"same paper as entry '{earlier}' earlier in this file"))
             continue
-        record_id = _unique_id(_slug(_short_name(draft.title) or draft.title) or _slug(draft.key) or "imported-paper", taken)
+        record_id = identifiers.unique_id(_slug(_short_name(draft.title) or draft.title) or _slug(draft.key) or "imported-paper", taken)
         taken.add(record_id)
         for s in seen:
             new[s] = draft.key
         text_out = _record_text(draft, record_id, topic, added, source)
         created.append(Created(draft.key, line, record_id, f"papers/{record_id}.yaml", text_out))
     return ImportReport(tuple(created), tuple(skipped), tuple(unparseable))
-
-
-def _unique_id(base: str, taken: set[str]) -> str:
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"

@@ -123,3 +123,13 @@ def doi_link(doi: str) -> str:
 def arxiv_doi(arxiv: str) -> str:
     """arXiv registers a DataCite DOI for every paper."""
     return f"10.48550/arXiv.{arxiv}"
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3` … — the first that no existing record uses (new and imported drafts)."""
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"

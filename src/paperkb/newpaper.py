@@ -130,13 +130,7 @@ def record_id(entry: ArxivEntry | None, arxiv: str, taken: Iterable[str]) -> str
     if entry is not None:
         base = slug(short_name(entry.title)) or slug(entry.title)
     base = base or fallback_id(arxiv)
-    used = set(taken)
-    if base not in used:
-        return base
-    n = 2
-    while f"{base}-{n}" in used:
-        n += 1
-    return f"{base}-{n}"
+    return identifiers.unique_id(base, set(taken))
 
 
 def existing_record(arxiv: str, recorded: Mapping[str, object]) -> str | None:
