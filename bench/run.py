@@ -186,7 +186,7 @@ _PRECOMPRESSED = (".pf_meta", ".pf_index", ".pf_fragment", ".pagefind")  # the l
 
 _TOP10 = """async (q) => {
   const pf = await import('/pagefind/pagefind.js');
-  const s = await pf.search(q);
+  const s = await pf.search(window.pkbTerms ? window.pkbTerms(q) : q);  // the search page's own query rewriting
   const top = await Promise.all(s.results.slice(0, 10).map((r) => r.data()));
   return {count: s.results.length, urls: top.map((d) => d.url)};
 }"""
