@@ -146,3 +146,13 @@ def test_institution_search_returns_that_institutions_papers(visit: Visit, base_
     hrefs = [h or "" for h in results.evaluate_all("els => els.map(e => e.getAttribute('href'))")]
     papers = [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs if "/papers/" in h]
     assert len(papers) >= 3 and set(papers) <= microsoft, hrefs
+
+
+def test_search_page_rewrites_a_query_exactly_as_pages_are_indexed(visit: Visit, base_url: str) -> None:
+    """search.js's pkbTerms and searchterms.cjk_bigrams must agree token for token, or Chinese search finds nothing."""
+    from paperkb.searchterms import cjk_bigrams
+
+    visit.page.goto(base_url + "search/")
+    for query in ("注意力机制", "低秩", "检索增强生成"):
+        assert visit.page.evaluate("q => window.pkbTerms(q)", query) == cjk_bigrams([query])
+    assert visit.page.evaluate("q => window.pkbTerms(q)", "LoRA 微调") == "LoRA " + cjk_bigrams(["微调"])

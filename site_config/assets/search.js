@@ -1,8 +1,12 @@
 // Pagefind's default UI on the search page; the query can come from ?q= (the home page's search box uses it).
 // A Chinese query becomes the character pairs pages are indexed with (see src/paperkb/searchterms.py).
 // Global so the benchmark can rank exactly as this page does.
-window.pkbTerms = (term) => term.replace(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}/g, (run) =>
-  Array.from({ length: run.length - 1 }, (_, i) => run.slice(i, i + 2)).join(" "));
+// Each pair is one ASCII token, "k" + the two code points in hex, exactly as pair_token() writes it.
+window.pkbTerms = (term) => term
+  .replace(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}/g, (run) => " " + Array.from({ length: run.length - 1 }, (_, i) =>
+    "k" + run.codePointAt(i).toString(16) + run.codePointAt(i + 1).toString(16)).join(" ") + " ")
+  .replace(/\s+/g, " ")
+  .trim();
 
 (function () {
   const ui = new PagefindUI({
