@@ -55,3 +55,13 @@ def hostile_papers(kb: KnowledgeBase) -> list[Paper]:
         )
     )
     return out
+
+
+def balanced(text: str) -> bool:
+    """Braces nest and close, counted as BibTeX counts them (a backslash does not escape a brace)."""
+    depth = 0
+    for ch in text:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.library import Library
-from citation_helpers import HOSTILE_AUTHORS, HOSTILE_TITLES, hostile_papers, toy_kb
+from citation_helpers import HOSTILE_AUTHORS, HOSTILE_TITLES, balanced, hostile_papers, toy_kb
 from conftest import TOY, golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,15 +24,6 @@ from paperkb.models import Paper
 
 GOLDEN = Path(__file__).parent / "golden"
 NOT_TEXT = {"Cc", "Cs", "Cn", "Co"}
-
-
-def balanced(value: str) -> bool:
-    depth = 0
-    for ch in value:
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def parse(text: str) -> Library:

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from bibtexparser.entrypoint import parse_string
+from citation_helpers import balanced
 from conftest import ROOT, TOY
 from sitetools import build_site, copy_project, serve
 
@@ -84,15 +85,6 @@ INERT = [c for c in CASES if c.error is None]
 
 def collapse(text: str) -> str:
     return " ".join(text.split())
-
-
-def balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 # ---- the manifest ------------------------------------------------------------------------------------------------------

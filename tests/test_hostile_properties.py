@@ -18,6 +18,7 @@ from typing import Any
 import markdown
 import pytest
 from bibtexparser.entrypoint import parse_string
+from citation_helpers import balanced
 from conftest import ROOT, TOY
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -236,15 +237,6 @@ def test_any_note_without_markdown_syntax_is_shown_as_typed(field: str, text: st
 
 
 # ---- BibTeX --------------------------------------------------------------------------------------------------------------
-
-
-def balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 @pytest.mark.parametrize(
