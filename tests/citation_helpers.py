@@ -28,6 +28,7 @@ HOSTILE_AUTHORS = [
     "Ludwig van Beethoven",
     "Martin Luther King Jr.",
     "Martin Luther King, Jr.",
+    "Smith, Jr.",
     "Jean-Baptiste de la Fontaine",
     "Nice}, author = {Mallory",
     "Tom and Jerry",

@@ -152,6 +152,7 @@ def test_title_capitals_are_protected(title: str, expected: str) -> None:
         ("Ludwig van Beethoven", "van Beethoven, Ludwig"),
         ("Martin Luther King Jr.", "King, Jr., Martin Luther"),
         ("Martin Luther King, Jr.", "King, Jr., Martin Luther"),
+        ("Smith, Jr.", "{Smith Jr.}"),
         ("Plato", "Plato"),
         ("others", "{o}thers"),
         ("Tom and Jerry", "{and} Jerry, Tom"),

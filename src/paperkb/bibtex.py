@@ -188,8 +188,8 @@ def bibtex_name(name: str) -> str:
         family = "{" + family[0] + "}" + family[1:]
     if suffix and given:
         return f"{family}, {suffix}, {given}"
-    if suffix:
-        return f"{family} {suffix}"
+    if suffix:  # no given name: "Smith, Jr." would make BibTeX read "Jr." as the family name; one braced unit
+        return f"{{{family} {suffix}}}"
     return f"{family}, {given}" if given else family
 
 
