@@ -60,7 +60,7 @@ def test_collection_citation_files_equal_the_exporters_output() -> None:
     assert kb is not None
     files = render.render_site(kb, build.site_settings(ROOT))
     for topic in kb.topics:
-        papers = render.topic_papers(kb, topic.id)
+        papers = kb.papers_under(topic.id)
         assert files[f"cite/topics/{topic.id}.bib"] == bibtex.export_bibtex(kb, papers), topic.id
         assert files[f"cite/topics/{topic.id}.json"] == csl.export_csl(kb, papers), topic.id
     assert files["cite/all.bib"] == bibtex.export_bibtex(kb, list(kb.papers))

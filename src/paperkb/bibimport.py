@@ -40,7 +40,6 @@ from paperkb import identifiers
 from paperkb.citation import one_line
 from paperkb.kb import KnowledgeBase
 from paperkb.models import Venue
-from paperkb.names import ascii_fold
 
 # Text macros our own export writes (bibtex.latex_escape), which pylatexenc does not know by default.
 _TEXT_MACROS = {
@@ -219,19 +218,6 @@ def bibtex_authors(raw: str) -> tuple[list[str], bool]:
     return names, incomplete
 
 
-def _slug(text: str, max_words: int = 5) -> str:
-    words = [w for w in (ascii_fold(word) for word in re.split(r"[\s\-_/]+", text)) if w][:max_words]
-    slug = "-".join(words)[:60].strip("-")
-    return slug if re.fullmatch(identifiers.SLUG, slug) else ""
-
-
-def _short_name(title: str) -> str:
-    """The part before the colon, when the title has the usual 'Name: what it does' shape."""
-    head, colon, _ = title.partition(":")
-    head = head.strip()
-    return head if colon and 0 < len(head) <= 60 and len(head.split()) <= 3 else ""
-
-
 def _q(text: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML); quoting keeps `2306.1` a string and `no` not a boolean."""
     return json.dumps(text, ensure_ascii=False)
@@ -276,7 +262,7 @@ def _draft(entry: Entry, venues: dict[str, str]) -> _Draft | str:
 
 def _record_text(draft: _Draft, record_id: str, topic: str, added: dt.date, source: str) -> str:
     """The draft as YAML, fields in the model's order, unknowns as empty strings with a TODO comment."""
-    short = _short_name(draft.title)
+    short = identifiers.title_short_name(draft.title)
     lines = [
         SCHEMA_LINE,
         f"# Drafted by `paperkb import-bib` from {one_line(source)}, entry '{draft.key}'. Check every fact against the",
@@ -369,7 +355,12 @@ def import_bib(
         if earlier:
             skipped.append(Skipped(draft.key, line, f"same paper as entry '{earlier}' earlier in this file"))
             continue
-        record_id = identifiers.unique_id(_slug(_short_name(draft.title) or draft.title) or _slug(draft.key) or "imported-paper", taken)
+        record_id = identifiers.unique_id(
+            identifiers.record_slug(identifiers.title_short_name(draft.title) or draft.title)
+            or identifiers.record_slug(draft.key)
+            or "imported-paper",
+            taken,
+        )
         taken.add(record_id)
         for s in seen:
             new[s] = draft.key

@@ -28,7 +28,6 @@ _INVISIBLE = {"Cc", "Cf", "Cs"}
 RESERVED_PAPER_IDS = {"all"}
 # Index pages live at `indexes/<kind>/<slug>/`, and `indexes/<kind>/index.md` is the list of them all.
 RESERVED_GROUP_SLUGS = {"index"}
-_VENUE = re.compile(r"(?P<series>.+?) (?P<year>\d{4})")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -220,18 +219,18 @@ def _paper_facts(
             _problem(file, ("published",), f"date {paper.published} is not in `year` {paper.year}; `published` is the first version's date")
         )
     if paper.venue and venues is not None:
-        m = _VENUE.fullmatch(paper.venue)
-        if not m:
+        parts = identifiers.split_venue(paper.venue)
+        if not parts:
             out.append(_problem(file, ("venue",), "must be '<series> <year>', e.g. 'NeurIPS 2020'"))
-        elif m["series"] not in venues:
-            series = m["series"]
+        elif parts[0] not in venues:
+            series, venue_year = parts
             if series in venue_alias:
-                msg = f"write '{venue_alias[series]} {m['year']}': '{series}' is an alias of '{venue_alias[series]}'"
+                msg = f"write '{venue_alias[series]} {venue_year}': '{series}' is an alias of '{venue_alias[series]}'"
             else:
                 msg = f"unknown venue series '{series}'; add it to registry/venues.yaml or use a listed name"
             out.append(_problem(file, ("venue",), msg))
-        elif int(m["year"]) < paper.year:
-            out.append(_problem(file, ("venue",), f"venue year {m['year']} is before the paper's year {paper.year}; check both"))
+        elif parts[1] < paper.year:
+            out.append(_problem(file, ("venue",), f"venue year {parts[1]} is before the paper's year {paper.year}; check both"))
     if paper.added < (paper.published or paper.added):
         out.append(_problem(file, ("added",), "`added` is before the paper appeared; use the date the record was added"))
     return out

@@ -38,7 +38,6 @@ turn into another paper's key (``-2``, ``-3`` by record id); no real title pair 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -50,9 +49,6 @@ from paperkb import identifiers
 from paperkb.kb import KnowledgeBase
 from paperkb.models import Paper, Venue
 from paperkb.names import ascii_fold, split_name
-
-_VENUE = re.compile(r"(?P<series>.+?) (?P<year>\d{4})")
-
 
 # Not text: controls, surrogates, unassigned and private-use code points. Whitespace controls count as spaces.
 _NOT_TEXT = frozenset({"Cc", "Cs", "Cn", "Co"})
@@ -84,10 +80,10 @@ def venue_of(kb: KnowledgeBase, paper: Paper) -> tuple[Venue, int] | None:
     """The registry venue and the venue year of a paper, or None for a paper that names no venue."""
     if not paper.venue:
         return None
-    m = _VENUE.fullmatch(paper.venue)
-    if not m or m["series"] not in kb.venue_by_name:  # `paperkb check` rejects both, so this is a bug
+    parts = identifiers.split_venue(paper.venue)
+    if not parts or parts[0] not in kb.venue_by_name:  # `paperkb check` rejects both, so this is a bug
         raise ValueError(f"bug: paper {paper.id} has venue {paper.venue!r}, which is not '<series> <year>' of the registry")
-    return kb.venue_by_name[m["series"]], int(m["year"])
+    return kb.venue_by_name[parts[0]], parts[1]
 
 
 def citation_facts(kb: KnowledgeBase, paper: Paper) -> Facts:

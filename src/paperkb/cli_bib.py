@@ -57,8 +57,8 @@ def select(kb: KnowledgeBase, ids: list[str], topics: list[str], tags: list[str]
     if ids:
         papers = [p for p in papers if p.id in ids]
     if topics:
-        wanted = {t.id for topic in topics for t in kb.subtree(topic)}
-        papers = [p for p in papers if wanted & set(p.topics)]
+        wanted = {p.id for topic in topics for p in kb.papers_under(topic)}
+        papers = [p for p in papers if p.id in wanted]
     if tags:
         papers = [p for p in papers if set(tags) & set(p.tags)]
     return papers

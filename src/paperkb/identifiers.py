@@ -11,6 +11,8 @@ import ipaddress
 import re
 from urllib.parse import quote, urlsplit
 
+from paperkb.names import ascii_fold
+
 # New style since 2007-04: YYMM.NNNN (to 2014-12), YYMM.NNNNN (from 2015-01). Old style: archive(.SC)/YYMMNNN.
 _NEW = re.compile(r"(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})")
 _OLD = re.compile(r"(?P<archive>[a-z]+(?:-[a-z]+)*)(?:\.[A-Z]{2})?/(?P<yy>\d{2})(?P<mm>\d{2})\d{3}")
@@ -133,3 +135,27 @@ def unique_id(base: str, taken: set[str]) -> str:
     while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
+
+
+_VENUE = re.compile(r"(?P<series>.+?) (?P<year>\d{4})")
+_WORD_SPLIT = re.compile(r"[\s\-_/:,.;!?()\[\]]+")  # apostrophes stay inside words: Łukasz's → lukaszs
+
+
+def split_venue(venue: str) -> tuple[str, int] | None:
+    """'NeurIPS 2020' -> ('NeurIPS', 2020); None when the text is not '<series> <year>'."""
+    m = _VENUE.fullmatch(venue)
+    return (m["series"], int(m["year"])) if m else None
+
+
+def title_short_name(title: str) -> str:
+    """The part before the colon, when the title has the usual 'Name: what it does' shape; else ''."""
+    head, colon, _ = title.partition(":")
+    head = head.strip()
+    return head if colon and 0 < len(head) <= 60 and len(head.split()) <= 4 else ""
+
+
+def record_slug(text: str, max_words: int = 5) -> str:
+    """A record id drafted from text: ASCII, lower case, words joined by hyphens; '' when nothing usable is left."""
+    words = [w for w in (re.sub(r"[^a-z0-9]", "", ascii_fold(word).lower()) for word in _WORD_SPLIT.split(text)) if w]
+    result = "-".join(words[:max_words])[:60].strip("-")
+    return result if re.fullmatch(SLUG, result) else ""

@@ -92,6 +92,14 @@ class KnowledgeBase:
             papers.sort(key=lambda p: (-p.year, p.id))
         return out
 
+    def papers_under(self, topic_id: str) -> list[Paper]:
+        """Papers of a topic and all its sub-topics, each once, sorted by id (topic counts, topic .bib files, `bib --topic`)."""
+        under: dict[str, list[Paper]] = self._cache.setdefault("papers_under", {})
+        if topic_id not in under:
+            seen = {p.id: p for t in self.subtree(topic_id) for p in self.papers_by_topic[t.id]}
+            under[topic_id] = [seen[k] for k in sorted(seen)]
+        return under[topic_id]
+
     @cached_property
     def related(self) -> dict[str, list[Paper]]:
         """Related papers in both directions: what a paper names, and what names it."""

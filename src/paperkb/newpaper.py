@@ -19,13 +19,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from paperkb import identifiers
-from paperkb.names import ascii_fold
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/paper.schema.json"
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
 _URL_TAIL = re.compile(r"[?#].*$")
-_WORD_SPLIT = re.compile(r"[\s\-_/:,.;!?()\[\]]+")  # apostrophes stay inside words: Łukasz's → lukaszs
 
 
 class NotAnArxivId(ValueError):
@@ -105,18 +103,8 @@ def parse_atom(xml: bytes, arxiv: str) -> ArxivEntry:
     raise ArxivNotFound(f"arXiv has no paper {arxiv}; check the id on https://arxiv.org/abs/{arxiv}")
 
 
-def short_name(title: str) -> str:
-    """The part before the colon, when the title has the usual 'Name: what it does' shape; else ''."""
-    head, colon, _ = title.partition(":")
-    head = head.strip()
-    return head if colon and 0 < len(head) <= 60 and len(head.split()) <= 4 else ""
-
-
-def slug(text: str, max_words: int = 5) -> str:
-    """A record id from text: ASCII, lower case, words joined by hyphens; '' when nothing usable is left."""
-    words = [w for w in (re.sub(r"[^a-z0-9]", "", ascii_fold(word).lower()) for word in _WORD_SPLIT.split(text)) if w]
-    result = "-".join(words[:max_words])[:60].strip("-")
-    return result if re.fullmatch(identifiers.SLUG, result) else ""
+short_name = identifiers.title_short_name
+slug = identifiers.record_slug
 
 
 def fallback_id(arxiv: str) -> str:

@@ -64,6 +64,12 @@ class PaperView:
 _THEME_PRINTS_RAW = {"title", "description"}
 
 
+def venue_series(venue: str) -> str:
+    """'NeurIPS 2020' -> 'NeurIPS' (venues are validated '<series> <year>' by the time a site is rendered)."""
+    parts = identifiers.split_venue(venue)
+    return parts[0] if parts else venue
+
+
 def _json_front_matter(meta: dict[str, Any]) -> str:
     """YAML front matter written as JSON values (valid YAML), so no contributed text can break out of a value.
 
@@ -108,7 +114,7 @@ class SiteRenderer:
         env.filters["inline"] = safetext.inline
         env.filters["text"] = safetext.html_text
         env.filters["notes"] = safetext.notes_html
-        env.globals.update(rel=urls.rel, paper_page=urls.paper_page, topic_page=urls.topic_page, slug=urls.slug)
+        env.globals.update(venue_series=venue_series, rel=urls.rel, paper_page=urls.paper_page, topic_page=urls.topic_page, slug=urls.slug)
         return env
 
     @cached_property
@@ -185,7 +191,7 @@ class SiteRenderer:
         for p in self.kb.papers:
             by_year[p.year].append(p)
             if p.venue:
-                by_venue[p.venue.rsplit(" ", 1)[0]].append(p)
+                by_venue[venue_series(p.venue)].append(p)
             for inst in p.institutions:
                 by_inst[inst].append(p)
             for tag in p.tags:
@@ -220,7 +226,7 @@ class SiteRenderer:
         if paper.arxiv:
             citation += [["citation_arxiv_id", paper.arxiv], ["citation_pdf_url", identifiers.arxiv_links(paper.arxiv)["pdf"]]]
         if paper.venue:
-            venue = self.kb.venue_by_name.get(paper.venue.rsplit(" ", 1)[0])
+            venue = self.kb.venue_by_name.get(venue_series(paper.venue))
             if venue:
                 kind = "citation_conference_title" if venue.kind == "conference" else "citation_journal_title"
                 citation.append([kind, venue.full])
@@ -245,7 +251,7 @@ class SiteRenderer:
     def topic_pages(self, topic: Topic) -> dict[str, str]:
         papers = self.kb.papers_by_topic[topic.id]
         pages = _paginate(papers, CARDS_PER_PAGE)
-        subtree_count = len({p.id for t in self.kb.subtree(topic.id) for p in self.kb.papers_by_topic[t.id]})
+        subtree_count = len(self.kb.papers_under(topic.id))
         out = {}
         targets = [urls.topic_page(topic.id, n) for n in range(1, len(pages) + 1)]
         for n, chunk in enumerate(pages, 1):
@@ -314,7 +320,7 @@ class SiteRenderer:
 
     def home(self) -> str:
         top = self.kb.children.get(None, [])
-        counts = {t.id: len({p.id for s in self.kb.subtree(t.id) for p in self.kb.papers_by_topic[s.id]}) for t in self.kb.topics}
+        counts = {t.id: len(self.kb.papers_under(t.id)) for t in self.kb.topics}
         return self._render(
             "home.md.j2",
             "index.md",
@@ -354,7 +360,7 @@ class SiteRenderer:
             out[f"cite/{paper.id}.bib"] = self.views[paper.id].bibtex
             out[f"cite/{paper.id}.json"] = csl.export_csl(self.kb, [paper])
         for topic in self.kb.topics:
-            papers = topic_papers(self.kb, topic.id)
+            papers = self.kb.papers_under(topic.id)
             out[f"cite/topics/{topic.id}.bib"] = self._bibtex(papers)
             out[f"cite/topics/{topic.id}.json"] = self._csl(papers)
         out["cite/all.bib"] = self._bibtex(self.kb.papers)
@@ -378,12 +384,6 @@ class SiteRenderer:
 
 
 INDEXES = [("years", "按年份"), ("venues", "按会议期刊"), ("institutions", "按机构"), ("tags", "按标签")]
-
-
-def topic_papers(kb: KnowledgeBase, topic_id: str) -> list[Paper]:
-    """Papers of a topic and all its sub-topics, each once, sorted by id."""
-    seen = {p.id: p for t in kb.subtree(topic_id) for p in kb.papers_by_topic[t.id]}
-    return [seen[k] for k in sorted(seen)]
 
 
 def nav(kb: KnowledgeBase) -> list[Any]:
