@@ -122,7 +122,7 @@ def test_drafts_parse_and_only_the_todo_fields_fail_the_check(toy: Path, capsys:
     assert cli.main(["--root", str(toy), "check"]) == 1
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("papers/")]
     fields = {line.split(": ")[1] for line in lines}
-    assert fields == {"short_name", "arxiv", "tldr", "notes.motivation", "notes.method", "notes.results"}, lines
+    assert fields == {"short_name", "arxiv", "tldr", "notes.motivation", "notes.method", "notes.results", "notes.limitations"}, lines
     assert all(line.endswith("must not be empty") for line in lines if ": arxiv: " not in line)
 
 
@@ -131,7 +131,7 @@ def test_filled_in_drafts_pass_the_check(toy: Path, capsys: pytest.CaptureFixtur
     for created in report.created:
         text = created.text.replace('short_name: ""', 'short_name: "Draft"').replace('tldr: ""', "tldr: 一句话。")
         text = text.replace('arxiv: ""', f'url: "https://example.org/{created.id}"')
-        for field in ("motivation", "method", "results"):
+        for field in ("motivation", "method", "results", "limitations"):
             text = text.replace(f'{field}: ""', f"{field}: 已写。")
         (toy / created.path).write_text(text, encoding="utf-8")
     code = cli.main(["--root", str(toy), "check"])
@@ -193,7 +193,7 @@ def test_cli_import_writes_drafts_and_never_overwrites(toy: Path, capsys: pytest
     for path in (toy / "papers").iterdir():
         text = path.read_text(encoding="utf-8").replace('short_name: ""', 'short_name: "X"').replace('tldr: ""', "tldr: 一句话。")
         text = text.replace('arxiv: ""', f'url: "https://example.org/{path.stem}"')
-        for field in ("motivation", "method", "results"):
+        for field in ("motivation", "method", "results", "limitations"):
             text = text.replace(f'{field}: ""', f"{field}: 已写。")
         path.write_text(text, encoding="utf-8")
     after = {p.name: p.read_bytes() for p in (toy / "papers").iterdir()}

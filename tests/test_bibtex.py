@@ -361,3 +361,15 @@ def test_cli_bib_refuses_a_broken_knowledge_base(toy: Path, capsys: pytest.Captu
     assert cli.main(["--root", str(toy), "bib"]) == 1
     out = capsys.readouterr()
     assert out.out == "" and "papers/broken.yaml:1:1" in out.err and "fix them first" in out.err
+
+
+def test_a_team_report_is_cited_with_the_team_as_one_corporate_author() -> None:
+    """'Qwen Team' must stay one name: split, BibTeX would print 'Team, Q.' and sort it under T."""
+    kb = toy_kb()
+    report = kb.paper_by_id["gpt-2"].model_copy(update={"id": "qwen2", "authors": None, "team": "Qwen Team"})
+    entry = parse(export_bibtex(kb, [report])).entries[0]
+    assert entry.fields_dict["author"].value == "{Qwen Team}"
+    assert "key" not in entry.fields_dict
+    assert entry.key.startswith("qwen2019")
+    people = report.model_copy(update={"authors": ["An Yang"]})
+    assert parse(export_bibtex(kb, [people])).entries[0].fields_dict["author"].value == "Yang, An"

@@ -65,3 +65,10 @@ def test_authorless_paper_has_no_author() -> None:
     (item,) = json.loads(export_csl(kb, [kb.paper_by_id["gpt-2"]]))
     assert "author" not in item
     assert item["id"] == "gpt2-2019language"
+
+
+def test_a_team_report_is_a_literal_csl_author() -> None:
+    kb = toy_kb()
+    report = kb.paper_by_id["gpt-2"].model_copy(update={"id": "qwen2", "authors": None, "team": "Qwen Team"})
+    item = json.loads(export_csl(kb, [report]))[0]
+    assert item["author"] == [{"literal": "Qwen Team"}]

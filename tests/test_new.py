@@ -170,7 +170,7 @@ def test_recorded_answer_fills_the_facts_and_leaves_the_notes_to_the_contributor
         assert line in text.splitlines(), line
     assert "# 动机：" in text and "# 方法：" in text and "# 结果：" in text
     # every fact is valid: the check fails on exactly what only a reader can write
-    assert check_fields(toy, "papers/dora.yaml") == {"tldr", "notes.motivation", "notes.method", "notes.results"}
+    assert check_fields(toy, "papers/dora.yaml") == {"tldr", "notes.motivation", "notes.method", "notes.results", "notes.limitations"}
 
 
 def test_year_and_date_are_the_first_versions_and_the_id_comes_from_the_first_words(toy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,6 +188,7 @@ def test_year_and_date_are_the_first_versions_and_the_id_comes_from_the_first_wo
         "notes.motivation",
         "notes.method",
         "notes.results",
+        "notes.limitations",
     }
 
 
@@ -246,7 +247,15 @@ def test_offline_or_failing_api_gives_a_clear_message_and_a_usable_scaffold(
     assert text.startswith("# yaml-language-server: $schema=../schema/paper.schema.json\n")
     assert 'arxiv: "2402.09353"' in text and "year: 2024" in text and "# authors:" in text
     # a valid YAML record whose only problems are the TODO lines
-    assert check_fields(toy, rel) == {"title", "short_name", "tldr", "notes.motivation", "notes.method", "notes.results"}
+    assert check_fields(toy, rel) == {
+        "title",
+        "short_name",
+        "tldr",
+        "notes.motivation",
+        "notes.method",
+        "notes.results",
+        "notes.limitations",
+    }
 
 
 def test_an_answer_that_is_not_atom_is_treated_like_being_offline(

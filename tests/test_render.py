@@ -98,3 +98,9 @@ def test_navigation_titles_are_escaped_for_the_theme() -> None:
     odd = type(kb)(kb.papers, (peft, kb.topic_by_id["quantization"]), kb.tags, kb.institutions, kb.venues)
     flat = repr(render.nav(odd))
     assert "&amp; &lt;b onclick=&quot;x&quot;&gt;" in flat and "<b" not in flat
+
+
+def test_limitations_get_their_own_section_only_when_written(site: dict[str, str]) -> None:
+    lora, qlora = site["papers/lora.md"], site["papers/qlora.md"]
+    assert "## 局限" in lora and "笔者注：秩" in lora.split("## 局限", 1)[1].split("##", 1)[0]
+    assert "## 局限" not in qlora

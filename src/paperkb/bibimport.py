@@ -297,6 +297,7 @@ def _record_text(draft: _Draft, record_id: str, topic: str, added: dt.date, sour
         '  motivation: ""  # TODO 动机: the problem the paper attacks and why earlier work falls short',
         '  method: ""  # TODO 方法: the idea and how it works',
         '  results: ""  # TODO 结果: what it showed, with headline numbers',
+        '  limitations: ""  # TODO 局限: what it does not show, its costs, what later work found',
         f'added: "{added.isoformat()}"',
     ]
     return "\n".join(lines) + "\n"

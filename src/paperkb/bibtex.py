@@ -11,8 +11,9 @@ Decisions (what goes into a citation, the year rule among them, is decided in `c
 - Entry type: a conference paper is `@inproceedings` (booktitle), a journal paper `@article` (journal), anything else
   `@misc`, carrying arXiv's own fields (`eprint`, `archivePrefix`) when it has an arXiv id. Published papers keep their
   `eprint` too, so biblatex users get a link to the free copy.
-- Papers without authors get no `author` field (we do not turn an affiliation into an author, e.g. write
-  `{OpenAI}` for a report its staff wrote); they get `key = {<short_name>}`, the field BibTeX styles sort and label by
+- A team-written report (the record's `team`, e.g. `Qwen Team`) is cited with the team as one braced corporate author,
+  `{Qwen Team}`, when the record lists no people. Otherwise papers without authors get no `author` field (we do not
+  turn an affiliation into an author); they get `key = {<short_name>}`, the field BibTeX styles sort and label by
   when there is no author. A published paper without authors still makes styles warn about the missing author, which
   is true: the record should list them.
 - Non-ASCII: Latin letters with one accent, and the letters ø, ł, ß, æ, œ, å, become BibTeX special characters such as
@@ -201,6 +202,8 @@ def entry_for(kb: KnowledgeBase, paper: Paper, key: str) -> Entry:
     values: dict[str, str] = {"title": latex_escape(paper.title, title=True), "year": str(facts.year)}
     if paper.authors:
         values["author"] = " and ".join(bibtex_name(a) for a in paper.authors)
+    elif paper.team:  # one braced unit: BibTeX must not split "Qwen Team" into given "Qwen" and family "Team"
+        values["author"] = "{" + latex_escape(paper.team) + "}"
     else:
         values["key"] = latex_escape(paper.short_name)
     entry_type = {"conference": "inproceedings", "journal": "article"}.get(facts.kind, "misc")

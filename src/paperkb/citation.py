@@ -20,7 +20,8 @@ The scheme is Google Scholar's, which most readers already type from memory: ``<
 ``hu2021lora`` for "LoRA: Low-Rank Adaptation …" by Edward J. Hu et al., 2021.
 
 - ``surname``: the first author's family name without particle or suffix, folded to lower-case ASCII letters and digits
-  ("Łukasz Kaiser" -> ``kaiser``, "Ludwig van Beethoven" -> ``beethoven``). A paper without authors, or whose first
+  ("Łukasz Kaiser" -> ``kaiser``, "Ludwig van Beethoven" -> ``beethoven``). A team-written report without authors uses
+  the first word of its ``team`` ("Qwen Team" -> ``qwen``). A paper without authors or team, or whose first
   author's name folds to nothing (a name in Chinese characters), uses the first word of its ``short_name``, folded the
   same way ("GPT-2" -> ``gpt2``); when that ends in a digit, a hyphen keeps it apart from the year
   (``gpt2-2019language``).
@@ -120,6 +121,10 @@ def _stem(paper: Paper) -> str:
         family = ascii_fold(split_name(paper.authors[0]).family)
         if family:
             return family
+    elif paper.team:  # a team-written report is keyed by its team, as it is cited: 'Qwen Team' -> qwen
+        team = [w for w in map(ascii_fold, paper.team.split()) if w]
+        if team:
+            return f"{team[0]}-" if team[0][-1].isdigit() else team[0]
     words = [w for w in map(ascii_fold, paper.short_name.split()) if w]
     stem = words[0] if words else ascii_fold(paper.id) or "paper"  # first word: 'GPT-4V Structured Reasoning' -> gpt4v
     return f"{stem}-" if stem[-1].isdigit() else stem

@@ -34,6 +34,8 @@ def item_for(kb: KnowledgeBase, paper: Paper, key: str) -> dict[str, Any]:
     item: dict[str, Any] = {"id": key, "type": _TYPES[facts.kind], "title": paper.title}
     if paper.authors:
         item["author"] = [csl_name(a) for a in paper.authors]
+    elif paper.team:
+        item["author"] = [{"literal": paper.team}]  # CSL's form for an organisation: never split into given/family
     item["issued"] = {"date-parts": [[facts.year]]}
     if facts.container:
         item["container-title"] = facts.container

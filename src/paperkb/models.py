@@ -73,7 +73,16 @@ class Notes(Strict):
 
     motivation: Prose = Field(description="动机: the problem the paper attacks and why earlier work falls short.")
     method: Prose = Field(description="方法: the paper's idea and how it works, in enough detail to judge it.")
-    results: Prose = Field(description="结果: what the paper showed, with its headline numbers where known.")
+    results: Prose = Field(
+        description=(
+            "结果: each headline claim as benchmark, baseline and number (e.g. 'GSM8K 56.8 → 74.4，对比 …'), "
+            "or a plain statement that the paper reports no numbers."
+        )
+    )
+    limitations: Prose | None = Field(
+        default=None,
+        description="局限: what the paper does not show, what it costs, what later work found; mark our own view '笔者注：'.",
+    )
 
 
 class Paper(Strict):
@@ -95,6 +104,13 @@ class Paper(Strict):
         default=None,
         min_length=1,
         description="Full author names in paper order. Complete or absent: never 'et al.'.",
+    )
+    team: Line | None = Field(
+        default=None,
+        description=(
+            "The team that signs a team-written report, exactly as the paper names it (e.g. 'OpenAI', 'DeepSeek-AI', "
+            "'Qwen Team'); cited as one corporate author when `authors` is absent."
+        ),
     )
     year: Year = Field(description="Year of the paper's first version (for arXiv papers, the year of v1).")
     published: IsoDate | None = Field(default=None, description="Date of the first version, YYYY-MM-DD.")

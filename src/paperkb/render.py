@@ -141,7 +141,7 @@ class SiteRenderer:
         return PaperView(
             paper=paper,
             key=self.keys[paper.id],
-            authors=safetext.html_text(", ".join(paper.authors or [])),
+            authors=safetext.html_text(", ".join(paper.authors or ([paper.team] if paper.team else []))),
             meta_line=safetext.html_text(meta),
             institutions=list(paper.institutions),
             links=links,
@@ -151,13 +151,14 @@ class SiteRenderer:
                 "motivation": _notes_html(paper.notes.motivation),
                 "method": _notes_html(paper.notes.method),
                 "results": _notes_html(paper.notes.results),
+                "limitations": _notes_html(paper.notes.limitations) if paper.notes.limitations else "",
             },
             bibtex=self._paper_bibtex(paper),
             title_terms=searchterms.cjk_bigrams([paper.title_zh or ""]),
             search_terms=searchterms.cjk_bigrams(
                 [
                     paper.tldr,
-                    *paper.notes.model_dump().values(),
+                    *(text for text in paper.notes.model_dump().values() if text),
                     *(self.kb.topic_by_id[t].name for t in paper.topics),
                     *(self.kb.tag_by_id[t].name for t in paper.tags),
                     *(self.kb.institution_by_name[i].name_zh or "" for i in paper.institutions),
