@@ -151,7 +151,7 @@ class SiteRenderer:
                 "motivation": _notes_html(paper.notes.motivation),
                 "method": _notes_html(paper.notes.method),
                 "results": _notes_html(paper.notes.results),
-                "limitations": _notes_html(paper.notes.limitations) if paper.notes.limitations else "",
+                "limitations": _notes_html(paper.notes.limitations) if paper.notes.limitations else Markup(""),
             },
             bibtex=self._paper_bibtex(paper),
             title_terms=searchterms.cjk_bigrams([paper.title_zh or ""]),
