@@ -74,7 +74,7 @@ def _paper(name: str, **extra: str) -> str:
         "notes:",
         "  motivation: 动机。",
         "  method: 方法。",
-        "  results: 结果。",
+        "  results: 结果：准确率 90.1。",
         'added: "2026-11-24"',
     ]
     lines += [f"{k}: {v}" for k, v in extra.items()]

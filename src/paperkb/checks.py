@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from paperkb import identifiers, models, urls
+from paperkb import identifiers, models, notestandard, urls
 from paperkb.problems import Problem
 from paperkb.records import RecordFile, field_name
 
@@ -233,6 +233,7 @@ def _paper_facts(
             out.append(_problem(file, ("venue",), f"venue year {parts[1]} is before the paper's year {paper.year}; check both"))
     if paper.added < (paper.published or paper.added):
         out.append(_problem(file, ("added",), "`added` is before the paper appeared; use the date the record was added"))
+    out += [_problem(file, keys, message, "warning") for keys, message in notestandard.note_problems(paper)]
     return out
 
 
