@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--canon", type=Path, help="areas file (default: <root>/registry/canon.yaml)")
     args = parser.parse_args(argv)
-    kb, problems = load_kb(args.root)
+    kb, _ = load_kb(args.root)
     if kb is None:
         print("the knowledge base has errors; run paperkb check", file=sys.stderr)
         return 1
