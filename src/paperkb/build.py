@@ -101,7 +101,8 @@ class BuildFailed(Exception):
 
 def run_mkdocs(config: Path, out: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-f", str(config), "-d", str(out.resolve())]
+    # No `-q`: it raises mkdocs' log level above WARNING, so warnings are never counted and --strict passes them.
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config), "-d", str(out.resolve())]
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
         raise BuildFailed(f"mkdocs build --strict failed:\n{result.stdout}{result.stderr}")
@@ -117,9 +118,11 @@ def run_pagefind(out: Path) -> str:
 
 
 def build(root: Path, kb: KnowledgeBase, out: Path) -> WriteReport:
-    config, report = render_into(root, kb)
+    # Before anything is written: `mkdocs build --clean` empties the output folder, so a folder that is not a site
+    # (`--out ~/thesis`) is refused rather than wiped.
     if out.exists() and not (out / "index.html").exists() and any(out.iterdir()):
         raise BuildFailed(f"{out} exists and is not a built site; choose an empty folder with --out")
+    config, report = render_into(root, kb)
     run_mkdocs(config, out)
     run_pagefind(out)
     return report
