@@ -3,7 +3,8 @@
 Two rules are mechanical enough to check, and both are warnings, because a reviewer, not a regex, decides whether a
 note is good:
 
-- `results` carries at least one number that is a result, or says plainly that the paper reports none. Digits inside
+- `results` carries at least one number that is a result, or says plainly why it has none: the paper reports none
+  ("论文未报告定量结果"), or the record could not verify them ("具体数字本条目未能核实"), which is better than a guess. Digits inside
   names do not count: "GPT-3", "Llama-2-13B", "CAsT-19", "7B", "16-bit", "1T token" and years name things, they do not
   measure them. So a note that only says "超过 GPT-3" is flagged, and "MMLU 63.4 → 68.9" or "25 个数据集中的 20 个" is not.
 - Chinese prose uses Chinese quotation marks: an ASCII `"` outside inline code is almost always a pasted quote that
@@ -24,19 +25,19 @@ _RUN = re.compile(r"[A-Za-z0-9._\-]+")
 _SIZE_OR_YEAR = re.compile(r"\d+(?:\.\d+)?[BMKT]|\d+-?bit|(?:19|20)\d\d")
 # What is left that measures: any digit, or a Chinese numeral that counts a result (三倍, 两个百分点, 翻倍, 三分之一).
 _MEASURE = re.compile(r"\d|[一二两三四五六七八九十百千万](?:倍|个百分点|成)|[几数]倍|翻倍|分之[一二三四五六七八九]")
-# Saying there are no numbers is an allowed answer.
-_NO_NUMBERS = re.compile(r"未报告|没有报告|不报告|无定量|没有(?:给出)?定量")
+# Saying why there are no numbers is an allowed answer: the paper reports none, or this record could not verify them.
+_NO_NUMBERS = re.compile(r"未报告|没有报告|不报告|无定量|没有(?:给出)?定量|未能核实")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 
 RESULTS_MESSAGE = (
     "names no result: give each headline claim as benchmark, baseline and number "
-    "(e.g. 'GSM8K 准确率 56.8 → 74.4，对比 …'), or say '论文未报告定量结果' and what it offers instead"
+    "(e.g. 'GSM8K 准确率 56.8 → 74.4，对比 …'), or say why there is none ('论文未报告定量结果' / '具体数字本条目未能核实')"
 )
 QUOTE_MESSAGE = "uses ASCII double quotes in Chinese text; write Chinese quotation marks “…” instead"
 
 
 def results_name_a_number(text: str) -> bool:
-    """True when `text` holds a measured number, or says that the paper reports none."""
+    """True when `text` holds a measured number, or says why it has none."""
     if _NO_NUMBERS.search(text):
         return True
     return bool(_MEASURE.search(_RUN.sub(_drop_names, text)))
