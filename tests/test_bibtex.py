@@ -12,7 +12,7 @@ import pytest
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.library import Library
 from citation_helpers import HOSTILE_AUTHORS, HOSTILE_TITLES, balanced, hostile_papers, toy_kb
-from conftest import TOY, golden
+from conftest import ROOT, TOY, golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +21,7 @@ from paperkb.bibimport import bibtex_authors, latex_to_text
 from paperkb.bibtex import FIELD_ORDER, bibtex_name, export_bibtex, latex_escape
 from paperkb.citation import citation_keys
 from paperkb.models import Paper
+from paperkb.repository import load_kb
 
 GOLDEN = Path(__file__).parent / "golden"
 NOT_TEXT = {"Cc", "Cs", "Cn", "Co"}
@@ -373,3 +374,30 @@ def test_a_team_report_is_cited_with_the_team_as_one_corporate_author() -> None:
     assert entry.key.startswith("qwen2019")
     people = report.model_copy(update={"authors": ["An Yang"]})
     assert parse(export_bibtex(kb, [people])).entries[0].fields_dict["author"].value == "Yang, An"
+
+
+@pytest.mark.slow
+def test_the_whole_collection_goes_through_real_bibtex_and_biber(tmp_path: Path) -> None:
+    """What `/cite/all.bib` holds, every real record, through `plain` and biber's validator with clean logs."""
+    bibtex, biber = _tool("bibtex"), _tool("biber")
+    kb, problems = load_kb(ROOT)
+    assert kb is not None, problems
+    (tmp_path / "all.bib").write_text(export_bibtex(kb, kb.papers), encoding="utf-8")
+    (tmp_path / "doc.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{all}\n", encoding="utf-8")
+    run = subprocess.run([bibtex, "doc"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    blg = (tmp_path / "doc.blg").read_text(encoding="utf-8", errors="replace")
+    assert run.returncode == 0, run.stdout + run.stderr + blg
+    assert not re.search(r"^Warning--|error message|I was expecting|I'm skipping|\(There w", blg, re.M), blg
+    assert (tmp_path / "doc.bbl").read_text(encoding="utf-8").count("\\bibitem") == len(kb.papers)
+    run = subprocess.run(
+        [biber, "--tool", "--validate-datamodel", "--output-file", "checked.bib", "--logfile", "biber", "all.bib"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    log = (tmp_path / "biber.blg").read_text(encoding="utf-8", errors="replace")
+    assert run.returncode == 0, run.stdout + run.stderr + log
+    assert not re.search(r"\b(WARN|ERROR)\b", log), log
+    assert len(parse((tmp_path / "checked.bib").read_text(encoding="utf-8")).entries) == len(kb.papers)

@@ -66,3 +66,21 @@ def test_check_reports_a_note_without_numbers_at_its_line(toy: Path, capsys: pyt
     out = capsys.readouterr().out
     assert f"papers/qlora.yaml:{at + 1}:12: notes.results: warning: names no result" in out
     assert "notes.results: warning: uses ASCII double quotes" in out
+
+
+def test_a_published_paper_without_authors_is_flagged(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """BibTeX warns 'empty author' for it, so the check says so first, at the venue line."""
+    qlora = toy / "papers" / "qlora.yaml"
+    lines = qlora.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("authors:"))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("  - "))
+    kept = lines[:start] + lines[end:]
+    qlora.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    assert cli.main(["--root", str(toy), "check"]) == 0
+    out = capsys.readouterr().out
+    venue_line = next(i for i, line in enumerate(kept) if line.startswith("venue:")) + 1
+    assert f"papers/qlora.yaml:{venue_line}:8: venue: warning: a published paper is cited with its authors" in out
+    with_team = "\n".join(kept).replace("venue:", 'team: "QLoRA Team"\nvenue:', 1)
+    qlora.write_text(with_team + "\n", encoding="utf-8")
+    assert cli.main(["--root", str(toy), "check"]) == 0
+    assert "cited with its authors" not in capsys.readouterr().out

@@ -233,6 +233,18 @@ def _paper_facts(
             out.append(_problem(file, ("venue",), f"venue year {parts[1]} is before the paper's year {paper.year}; check both"))
     if paper.added < (paper.published or paper.added):
         out.append(_problem(file, ("added",), "`added` is before the paper appeared; use the date the record was added"))
+    venue_known = bool(paper.venue and venues is not None and (parts := identifiers.split_venue(paper.venue)) and parts[0] in venues)
+    if venue_known and not paper.authors and not paper.team:
+        # Every BibTeX style warns on a published paper without an author ("empty author in …"), and the citation is
+        # wrong: the record should name them.
+        out.append(
+            _problem(
+                file,
+                ("venue",),
+                "a published paper is cited with its authors: add the complete `authors` list (or `team` for a team-written report)",
+                "warning",
+            )
+        )
     out += [_problem(file, keys, message, "warning") for keys, message in notestandard.note_problems(paper)]
     return out
 
