@@ -26,7 +26,8 @@ _SIZE_OR_YEAR = re.compile(r"\d+(?:\.\d+)?[BMKT]|\d+-?bit|(?:19|20)\d\d")
 # What is left that measures: any digit, or a Chinese numeral that counts a result (三倍, 两个百分点, 翻倍, 三分之一).
 _MEASURE = re.compile(r"\d|[一二两三四五六七八九十百千万](?:倍|个百分点|成)|[几数]倍|翻倍|分之[一二三四五六七八九]")
 # Saying why there are no numbers is an allowed answer: the paper reports none, or this record could not verify them.
-_NO_NUMBERS = re.compile(r"未报告|没有报告|不报告|无定量|没有(?:给出)?定量|未能核实")
+# (`[^。\n]{0,12}` is bounded, so the pattern stays linear.)
+_NO_NUMBERS = re.compile(r"未报告|没有报告|不报告|无定量|没有(?:给出)?定量|未能[^。\n]{0,12}(?:核实|核对)|[不未](?:逐项)?转[述录引]")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 
 RESULTS_MESSAGE = (
