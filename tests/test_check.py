@@ -164,3 +164,14 @@ def test_case_clash_of_file_names(toy: Path, capsys: pytest.CaptureFixture[str])
 def test_not_a_knowledge_base_is_a_message_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--root", str(tmp_path), "check"]) == 1
     assert capsys.readouterr().err.startswith("paperkb: error: no papers/ and topics/ folders")
+
+
+def test_an_old_style_id_with_its_subject_class_is_the_same_paper(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`math.GT/0309136` is arXiv's `math/0309136`: refused with the bare id, and a duplicate of a record that holds it."""
+    for name, arxiv in (("knots", "math/0309136"), ("knots-again", "math.GT/0309136")):
+        text = _paper(name).replace('arxiv: "2106.01234"', f'arxiv: "{arxiv}"').replace("year: 2021", "year: 2003")
+        (toy / "papers" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    code, lines = run(toy, capsys=capsys)
+    assert code == 1
+    assert any("knots-again.yaml" in line and "no subject class" in line and "write 'math/0309136'" in line for line in lines)
+    assert any("knots.yaml" in line and "arXiv id math/0309136 is already recorded in papers/knots-again.yaml" in line for line in lines)

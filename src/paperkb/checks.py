@@ -23,11 +23,13 @@ _ALLOWED_CONTROL = {"\n"}
 # Cc: controls (NUL, CR, tab, NEL); Cf: format characters (bidi overrides and isolates, zero-width, soft hyphen, BOM);
 # Cs: lone surrogates, which LibYAML refuses but PyYAML's pure-Python parser lets through and which no UTF-8 file can hold.
 _INVISIBLE = {"Cc", "Cf", "Cs"}
-# Paper ids the site already uses for something else: `cite/all.bib` and `cite/all.json` are the whole collection's
-# citations, so a paper called `all` would have its own citation file silently replaced by everyone's.
-RESERVED_PAPER_IDS = {"all"}
+# Paper ids the site uses for something else, and ids Windows cannot hold as file names: `identifiers.reserved_id_problem`.
 # Index pages live at `indexes/<kind>/<slug>/`, and `indexes/<kind>/index.md` is the list of them all.
 RESERVED_GROUP_SLUGS = {"index"}
+# Code points with no text: private use (U+E000 …) and unassigned (U+0378 …). A value made only of these (and spaces)
+# shows nothing, and the citation exporters, which drop them, were left with an empty author name.
+_NO_TEXT = {"Co", "Cn"}
+_NOT_SHOWN = _NO_TEXT | _INVISIBLE
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -78,6 +80,10 @@ def text_problems(text: str) -> list[str]:
     if text and not text.strip():
         # The models strip one-line fields, so "  " would become an empty title, or an author with no name.
         out.append("holds only spaces; write the text or remove the key")
+    elif text and all(ch.isspace() or unicodedata.category(ch) in _NOT_SHOWN for ch in text):
+        points = ", ".join(sorted({f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) in _NO_TEXT}))
+        if points:
+            out.append(f"holds no text, only private-use or unassigned code points ({points}); write the text")
     return out
 
 
@@ -118,12 +124,9 @@ def check(files: list[RecordFile]) -> list[Problem]:
                 problems.append(
                     _problem(file, ("id",), f"id '{rid}' must equal the file name; rename the file to {rid}.yaml or fix the id")
                 )
-            if group is papers and rid in RESERVED_PAPER_IDS:
-                problems.append(
-                    _problem(
-                        file, ("id",), f"id '{rid}' is reserved (the site's cite/{rid}.bib is the whole collection); choose another id"
-                    )
-                )
+            reserved = identifiers.reserved_id_problem(rid, paper=group is papers) if isinstance(rid, str) else None
+            if reserved:
+                problems.append(_problem(file, ("id",), reserved))
         for clash in by_casefold.values():
             if len(clash) > 1:
                 others = ", ".join(f.path for f in clash)
@@ -255,6 +258,8 @@ def _registries(
                     problems.append(
                         _problem(file, ("tags", i, "id"), f"tag id '{tag.id}' is reserved for the list of all tags; choose another")
                     )
+                elif reserved := identifiers.reserved_id_problem(tag.id, paper=False):
+                    problems.append(_problem(file, ("tags", i, "id"), f"tag {reserved}"))
                 tags.add(tag.id)
         elif isinstance(file.model, models.InstitutionFile):
             canon = set()
@@ -291,6 +296,8 @@ def _page_clash(file: RecordFile, keys: tuple[str | int, ...], name: str, pages:
     slug = urls.slug(name)
     if slug in RESERVED_GROUP_SLUGS:
         return [_problem(file, keys, f"'{name}' would get the page address '{slug}', which the list of all entries uses; rename it")]
+    if slug in identifiers.WINDOWS_RESERVED:
+        return [_problem(file, keys, f"'{name}' would get the page file '{slug}.md', a device name on Windows; rename it")]
     if slug in pages and pages[slug] != name:
         return [
             _problem(

@@ -78,6 +78,8 @@ def cmd_new(args: argparse.Namespace) -> int:
             raise UserError(f"--id '{args.id}' must be lower-case letters, digits and hyphens, e.g. 'self-rag'")
         if args.id in taken:
             raise UserError(f"--id '{args.id}' is taken by papers/{args.id}.yaml; choose another id")
+        if reserved := identifiers.reserved_id_problem(args.id, paper=True):
+            raise UserError(f"--id: {reserved}")
     record_id = args.id or newpaper.record_id(entry, arxiv, taken)
     text = newpaper.draft_text(entry, arxiv, record_id, list(dict.fromkeys(args.topic)), dt.date.today())
     rel = f"papers/{record_id}.yaml"
