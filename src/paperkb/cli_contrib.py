@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from paperkb import arxivapi, fieldref, identifiers, linkcheck, newpaper
 from paperkb.cli import UserError
+from paperkb.problems import printable
 from paperkb.repository import find_root, load_files, load_kb
 
 # Module-level so that tests replace them: every test of `paperkb new` and `paperkb links` runs without the network.
@@ -91,7 +92,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     if entry is not None:
         category = f", primary category {entry.primary_category}" if entry.primary_category else ""
-        print(f"created {rel}: {entry.title} ({len(entry.authors)} authors, first version {entry.published}{category})")
+        print(printable(f"created {rel}: {entry.title} ({len(entry.authors)} authors, first version {entry.published}{category})"))
     else:
         print(f"created {rel} (scaffold: fill in the TODO lines; rename the file and `id` if you like, e.g. to the short name)")
     if not args.topic:
@@ -168,7 +169,7 @@ def cmd_links(args: argparse.Namespace) -> int:
             broken += 1
         else:
             unverified += 1
-        print(f"{link.path}: {link.field}: {'' if verdict == 'broken' else 'warning: '}{link.url}: {why}")
+        print(printable(f"{link.path}: {link.field}: {'' if verdict == 'broken' else 'warning: '}{link.url}: {why}"))
     print(f"{len(links)} link(s) checked: {broken} broken, {unverified} could not be verified")
     return 1 if broken else 0
 
