@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from paperkb import render
+from paperkb import render, urls
 from paperkb.kb import KnowledgeBase
 
 WORK = ".paperkb-build"
@@ -79,6 +79,9 @@ def generated_config(root: Path, kb: KnowledgeBase, site_url: str | None = None)
     config["docs_dir"] = "docs"
     config["theme"]["custom_dir"] = str(Path("..") / config["theme"]["custom_dir"])
     config["nav"] = render.nav(kb)
+    off_nav = "".join(f"/{urls.topic_page(tid)}\n" for tid in render.topics_off_nav(kb))
+    if off_nav:  # reached through links only, like paper pages: without this `--strict` fails on "not in the nav"
+        config["not_in_nav"] = str(config.get("not_in_nav") or "") + off_nav
     return config
 
 
