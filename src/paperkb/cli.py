@@ -164,8 +164,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     """Write the JSON Schemas generated from the models (for editor completion and validation)."""
     root = _root(args)
     out = Path(args.out) if args.out else root / "schema"
+    if out.is_symlink():  # a committed link would make this write outside the checkout
+        raise UserError(f"{out} is a symbolic link; replace it with a folder, or name one with --out")
     out.mkdir(parents=True, exist_ok=True)
     for name, text in schema.json_schemas().items():
+        if (out / name).is_symlink():
+            (out / name).unlink()
         (out / name).write_text(text, encoding="utf-8")
         print(f"wrote {out / name}")
     return 0

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from paperkb import arxivapi, fieldref, identifiers, linkcheck, newpaper
 from paperkb.cli import UserError
 from paperkb.problems import printable
-from paperkb.repository import find_root, load_files, load_kb
+from paperkb.repository import find_root, linked_folders, load_files, load_kb
 
 # Module-level so that tests replace them: every test of `paperkb new` and `paperkb links` runs without the network.
 CLIENT = arxivapi.ArxivClient()
@@ -44,6 +44,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         arxiv = newpaper.parse_arxiv_input(args.source)
     except newpaper.NotAnArxivId as err:
         raise UserError(str(err)) from None
+    if "papers" in linked_folders(root):
+        raise UserError("papers/ is a symbolic link; records must be written into the checkout itself — replace it with a folder")
     # Raw values, not models: a knowledge base with an unrelated broken record must still refuse a duplicate.
     files, _ = load_files(root)
     papers = [f for f in files if f.kind == "paper"]
@@ -105,6 +107,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_fields(args: argparse.Namespace) -> int:
     """Regenerate the field reference in CONTRIBUTING.md from the models (or, with --check, say whether it is stale)."""
     path = _root(args) / "CONTRIBUTING.md"
+    if path.is_symlink():  # it is rewritten in place: a link would make that a write outside the checkout
+        raise UserError(f"{path} is a symbolic link; restore the file from the repository")
     try:
         text = path.read_text(encoding="utf-8")
         fresh = fieldref.splice(text)
