@@ -10,16 +10,15 @@ patterns treat specially, and mixed runs of them, and must finish each in well u
 
 from __future__ import annotations
 
-import signal
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import nh3
 import pytest
 from citation_helpers import toy_kb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from timing import stopped_after
 
 from paperkb import bibimport, checks, citation, identifiers, names, safetext, searchterms, urls
 from paperkb.bibtex import bibtex_name, latex_escape
@@ -27,23 +26,6 @@ from paperkb.render import SiteRenderer
 
 SIZE = 8000  # the longest note or topic intro a record may hold
 BOUND = 1.0  # seconds
-
-
-@contextmanager
-def stopped_after(seconds: float) -> Iterator[None]:
-    """Interrupt a blow-up instead of waiting for it (the regular-expression engine checks for signals as it runs): a
-    regression then fails in seconds rather than holding CI for hours."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise TimeoutError(f"still running after {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 SPECIALS = "`[*_$<\\"
