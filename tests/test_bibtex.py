@@ -263,7 +263,7 @@ def test_key_is_the_same_in_a_partial_export() -> None:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.fail(f"`{name}` is not installed; run `bash .ci/test`, which installs texlive-binaries, texlive-base and biber")
+        pytest.fail(f"`{name}` is not installed; run `bash .ci/test`, which installs it (texlive-latex-base, texlive-binaries, biber)")
     return path
 
 
@@ -308,6 +308,59 @@ def test_real_bibtex_and_biber_accept_the_export_without_a_warning(tmp_path: Pat
     for entry in checked.entries:
         count = len(bibtex_authors(entry["AUTHOR"])[0]) if "AUTHOR" in entry else 0
         assert count == authors[entry.key], (entry.key, entry.get("AUTHOR"))
+
+
+CARET_CASE = Path(__file__).parent / "hostile" / "inert-tex-caret-url.yaml"
+CITING_DOCUMENT = r"""\documentclass{article}
+\usepackage{natbib}
+%s
+\begin{document}
+\nocite{*}
+\bibliographystyle{plainnat}
+\bibliography{refs}
+\end{document}
+"""
+
+
+def _compile(folder: Path, url_package: bool) -> tuple[str, str, bytes]:
+    """latex, bibtex, latex (no shell escape, file recorder on): the citing author's run. Returns log, .fls and .dvi."""
+    latex, bibtex = _tool("latex"), _tool("bibtex")
+    (folder / "doc.tex").write_text(CITING_DOCUMENT % ("\\usepackage{url}" if url_package else ""), encoding="utf-8")
+    for cmd in ([latex, "-recorder", "-no-shell-escape", "-interaction=nonstopmode", "doc"], [bibtex, "doc"]) * 2:
+        subprocess.run(cmd, cwd=folder, capture_output=True, timeout=120, check=False)
+    dvi = folder / "doc.dvi"
+    return (
+        (folder / "doc.log").read_text(encoding="utf-8", errors="replace"),
+        (folder / "doc.fls").read_text(encoding="utf-8", errors="replace"),
+        dvi.read_bytes() if dvi.exists() else b"",
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("url_package", [False, True], ids=["plainnat-texttt-fallback", "url-package"])
+def test_verbatim_fields_cannot_make_latex_read_a_file(tmp_path: Path, url_package: bool) -> None:
+    """The hostile corpus's `^^5cinput^^7bsecret.txt^^7d` in `url` and `doi`, cited with natbib's plainnat.
+
+    Without the url package plainnat typesets `\\url{…}` as `\\texttt{…}`, where TeX reads `^^5c` as a backslash
+    before any macro sees it: exported as is, the value runs `\\input{secret.txt}` (the file lands in the PDF). With
+    the url package the value is verbatim, so the compile must also be clean and show the percent-encoded address.
+    """
+    from paperkb.records import parse_file
+
+    record, problems = parse_file("papers/inert-tex-caret-url.yaml", "paper", CARET_CASE.read_bytes())
+    assert problems == [] and isinstance(record.model, Paper)  # it passes the check: the export has to make it safe
+    kb = toy_kb()
+    (tmp_path / "refs.bib").write_text(export_bibtex(kb, [record.model]), encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("CANARY-7f3e-SECRET\n", encoding="utf-8")
+
+    log, recorded, dvi = _compile(tmp_path, url_package)
+    assert "secret.txt" not in recorded, recorded  # TeX never opened it
+    assert b"CANARY-7f3e" not in dvi and "CANARY-7f3e" not in log
+    assert "^^" not in (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    if url_package:
+        assert not re.search(r"^! ", log, re.M), log
+        assert "example.com/%5E%5E5cinput%5E%5E7bsecret.txt%5E%5E7d" in (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+        assert dvi, "the citing document did not compile"
 
 
 # --- the command ------------------------------------------------------------------------------------------------------

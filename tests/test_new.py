@@ -103,7 +103,8 @@ def check_fields(kb: Path, rel: str) -> set[str]:
         ("hep-th/9901001v2", "hep-th/9901001"),
         ("arXiv:hep-th/9901001", "hep-th/9901001"),
         ("https://arxiv.org/abs/hep-th/9901001v1", "hep-th/9901001"),
-        ("https://arxiv.org/pdf/math.GT/0309136v1", "math.GT/0309136"),
+        ("https://arxiv.org/pdf/math.GT/0309136v1", "math/0309136"),  # the subject class is not part of the id
+        ("math.GT/0309136", "math/0309136"),
     ],
 )
 def test_every_pasted_form_gives_the_bare_id(pasted: str, bare: str) -> None:
@@ -112,7 +113,19 @@ def test_every_pasted_form_gives_the_bare_id(pasted: str, bare: str) -> None:
 
 @pytest.mark.parametrize(
     "pasted",
-    ["", "lora", "2310.1151", "2313.11511", "https://example.org/abs/2310.11511", "10.48550/arXiv.2310.11511x", "2310.11511.pdf.exe"],
+    [
+        "",
+        "lora",
+        "2310.1151",
+        "2313.11511",
+        "https://example.org/abs/2310.11511",
+        "10.48550/arXiv.2310.11511x",
+        "2310.11511.pdf.exe",
+        "２３１０.１１５１１",  # look-alike digits: ASCII only
+        "𝟤𝟥𝟣𝟢.𝟣𝟣𝟧𝟣𝟣",
+        "٢٣١٠.١١٥١١",
+        "hep-th/99٠1001",
+    ],
 )
 def test_what_is_not_an_arxiv_id_is_refused_with_the_accepted_forms(pasted: str) -> None:
     with pytest.raises(newpaper.NotAnArxivId, match=r"Accepted: 2310\.11511"):
@@ -320,6 +333,9 @@ def test_chosen_id_is_used_and_checked(toy: Path, monkeypatch: pytest.MonkeyPatc
     assert run(toy, "2402.09353", "--offline", "--id", "qlora") == 1
     assert "is taken by papers/qlora.yaml" in capsys.readouterr().err
     assert run(toy, "2402.09353", "--offline", "--id", "Bad Id") == 1
+    assert run(toy, "2402.09353", "--offline", "--id", "con") == 1  # a device name on Windows
+    assert "device name on Windows" in capsys.readouterr().err
+    assert not (toy / "papers" / "con.yaml").exists()
     assert run(toy, "2402.09353", "--offline", "--id", "dora", "--topic", "peft") == 0
     assert "id: dora\n" in (toy / "papers" / "dora.yaml").read_text(encoding="utf-8")
 
@@ -345,6 +361,8 @@ def test_without_a_topic_the_draft_says_to_add_one(toy: Path, capsys: pytest.Cap
         ("Łukasz's Über-Model: a study", "lukaszs-uber-model"),
         ("A very long descriptive title without any colon at all", "a-very-long-descriptive-title"),
         ("数学：中文标题", "arxiv-2402-09353"),
+        ("CON: Console Models", "con-2"),  # reserved ids are skipped like taken ones
+        ("Index: a title", "index-2"),
     ],
 )
 def test_record_ids(title: str, expected: str) -> None:

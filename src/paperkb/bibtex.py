@@ -152,15 +152,26 @@ def _plain(segment: str, *, name: bool) -> list[str]:
     return out
 
 
+# Characters a verbatim field must never carry, percent-encoded instead: braces (they end the field), the backslash (it
+# starts a command), `^` (TeX reads `^^5c` as a backslash, `^^7b` as a brace, before any macro sees the text), the
+# quote (an active character under babel's German shorthands) and whitespace.
+_VERBATIM_UNSAFE = frozenset('{}\\"^')
+
+
 def _verbatim(text: str) -> str:
     """URL-like fields (`url`, `doi`, `eprint`) are verbatim in biblatex: `\\_` would become part of the link.
 
-    So they are not LaTeX-escaped; characters that could end the field or start a command are percent-encoded instead,
-    which leaves the address the same. Records only hold validated identifiers and https URLs here.
+    So they are not LaTeX-escaped; the characters in `_VERBATIM_UNSAFE` are percent-encoded instead, which leaves the
+    address the same (a browser sends `^` as `%5E` anyway). Without `\\`, braces and `^`, no sequence in the value can
+    form a TeX command, under any style, with or without the url package: natbib's styles fall back to
+    `\\texttt{<url>}` when it is not loaded, where `^^5cinput^^7b/etc/hostname^^7d` would read that file into the
+    citing author's PDF. `%`, `#`, `&`, `$`, `_` and `~` are kept: they are part of real addresses (`tacl_a_00564`,
+    `?a=1&b=2`) and encoding them would need a `%` or change the address; in that fallback they are typesetting errors
+    (the fix is `\\usepackage{url}`), never commands. Records only hold validated identifiers and https URLs here.
     """
     out = []
     for ch in one_line(text):
-        out.append(quote(ch, safe="") if ch in '{}\\"' or ch.isspace() else ch)
+        out.append(quote(ch, safe="") if ch in _VERBATIM_UNSAFE or ch.isspace() else ch)
     value = "".join(out)
     _check_balanced(value, text)
     return value

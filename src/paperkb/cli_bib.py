@@ -19,6 +19,7 @@ from paperkb import bibimport, bibtex, csl
 from paperkb.cli import UserError
 from paperkb.kb import KnowledgeBase
 from paperkb.models import Paper
+from paperkb.problems import printable
 from paperkb.repository import find_root, load_kb
 
 MAX_BIB_BYTES = 10 * 1024 * 1024
@@ -113,19 +114,19 @@ def cmd_import_bib(args: argparse.Namespace) -> int:
     report = bibimport.import_bib(kb, text, args.topic, dt.date.today(), source=source.name, taken_ids=on_disk)
     for created in report.created:
         if args.dry_run:
-            print(f"would create {created.path} from entry '{created.key}' (line {created.line}):")
-            print(created.text)
+            print(printable(f"would create {created.path} from entry '{created.key}' (line {created.line}):"))
+            print("\n".join(map(printable, created.text.split("\n"))))
             continue
         try:
             with (root / created.path).open("x", encoding="utf-8") as handle:  # "x": never overwrite
                 handle.write(created.text)
         except FileExistsError:
             raise UserError(f"{created.path} appeared while importing; nothing was overwritten, run the import again") from None
-        print(f"created {created.path} from entry '{created.key}' (line {created.line})")
+        print(printable(f"created {created.path} from entry '{created.key}' (line {created.line})"))
     for skipped in report.skipped:
-        print(f"skipped entry '{skipped.key}' (line {skipped.line}): {skipped.reason}")
+        print(printable(f"skipped entry '{skipped.key}' (line {skipped.line}): {skipped.reason}"))
     for bad in report.unparseable:
-        print(f"{source}:{bad.line}: {bad.message}", file=sys.stderr)
+        print(printable(f"{source}:{bad.line}: {bad.message}"), file=sys.stderr)
     verb = "would create" if args.dry_run else "created"
     print(f"{len(report.created)} {verb}, {len(report.skipped)} skipped, {len(report.unparseable)} unreadable")
     if report.created and not args.dry_run:

@@ -387,21 +387,41 @@ class SiteRenderer:
 INDEXES = [("years", "按年份"), ("venues", "按会议期刊"), ("institutions", "按机构"), ("tags", "按标签")]
 
 
-def nav(kb: KnowledgeBase) -> list[Any]:
-    """MkDocs navigation: home, the topic tree, indexes, new, stats, search. Paper pages are deliberately absent."""
+# Material renders the navigation into every page; `navigation.prune` keeps only its visible part (the top level and the
+# open path), so the part the topics add is bounded: three levels, at most 40 topics under each parent, by `order`.
+# 1,000 flat topics put ~300 KB of navigation on every page before this. Topics left out are linked from their parent's
+# page and the home page, and listed in `not_in_nav` (build.generated_config).
+NAV_DEPTH = 3
+NAV_CHILDREN = 40
 
-    def entry(topic: Topic) -> Any:
-        children = kb.children.get(topic.id, [])
+
+def _nav_topics(kb: KnowledgeBase) -> tuple[list[Any], set[str]]:
+    """The topic part of the navigation, and the ids of the topics in it."""
+    shown: set[str] = set()
+
+    def entry(topic: Topic, level: int) -> Any:
+        shown.add(topic.id)
+        children = kb.children.get(topic.id, [])[:NAV_CHILDREN] if level < NAV_DEPTH else []
         page = urls.topic_page(topic.id)
         title = html.escape(topic.name, quote=True)  # Material prints nav titles unescaped (footer, sidebar)
         if not children:
             return {title: page}
-        return {title: [page, *(entry(c) for c in children)]}
+        return {title: [page, *(entry(c, level + 1) for c in children)]}
 
+    return [entry(t, 1) for t in kb.children.get(None, [])[:NAV_CHILDREN]], shown
+
+
+def topics_off_nav(kb: KnowledgeBase) -> list[str]:
+    """Ids of the topics the navigation leaves out (see NAV_DEPTH), sorted."""
+    return sorted(t.id for t in kb.topics if t.id not in _nav_topics(kb)[1])
+
+
+def nav(kb: KnowledgeBase) -> list[Any]:
+    """MkDocs navigation: home, the topic tree, indexes, new, stats, search. Paper pages are deliberately absent."""
     indexes = [{title: f"indexes/{kind}/index.md"} for kind, title in INDEXES]
     return [
         {"首页": "index.md"},
-        {"主题": [entry(t) for t in kb.children.get(None, [])]},
+        {"主题": _nav_topics(kb)[0]},
         {"索引": ["indexes/index.md", *indexes, {"新增": "new.md"}, {"统计": "stats.md"}]},
         {"搜索": "search.md"},
     ]

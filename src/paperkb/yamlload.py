@@ -30,6 +30,7 @@ _RESOLVER = Resolver()
 
 MAX_BYTES = 64 * 1024
 MAX_DEPTH = 12
+MAX_DIGITS = 15  # the longest whole number every YAML reader keeps exactly (JavaScript's are doubles)
 
 Path = tuple[str | int, ...]
 
@@ -111,6 +112,13 @@ def _scalar(doc: Document, event: Any, path: Path) -> Any:
         return value
     if kind == "int":
         if _DECIMAL.fullmatch(value):
+            digits = len(value.lstrip("+-"))
+            if digits > MAX_DIGITS:
+                # int() refuses more than 4,300 digits (a traceback); JavaScript YAML readers round past 15 anyway.
+                doc.problems.append(
+                    (loc, path, f"`{value[:12]}…` is a whole number of {digits:,} digits; numbers in records have at most {MAX_DIGITS}")
+                )
+                return value
             return int(value)
         doc.problems.append((loc, path, f"`{value}` is read as an octal, hex or base-60 number by YAML tools; quote it ('{value}')"))
         return value
