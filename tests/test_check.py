@@ -14,6 +14,7 @@ from paperkb import cli
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
 EXPECTED = FIXTURES / "invalid" / "expected.txt"
+SUMMARY = re.compile(r"[0-9,]+ errors?, [0-9,]+ warnings? in [0-9,]+ files?( \(|$)")
 
 
 def run(root: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
@@ -25,7 +26,7 @@ def run(root: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int
 def test_toy_kb_is_valid(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, lines = run(toy, capsys=capsys)
     assert code == 0
-    assert lines == ["0 error(s), 0 warning(s) in 8 file(s)"]
+    assert lines == ["0 errors, 0 warnings in 8 files"]
 
 
 def test_repository_records_pass_the_check(capsys: pytest.CaptureFixture[str]) -> None:
@@ -50,7 +51,7 @@ def test_every_invalid_fixture_gets_its_exact_messages(tmp_path: Path, capsys: p
         shutil.copytree(FIXTURES / "kb", root)
         shutil.copy(fixture, root / "papers" / fixture.name)
         code, lines = run(root, capsys=capsys)
-        problems = [line for line in lines if not line.endswith("file(s)")]
+        problems = [line for line in lines if not SUMMARY.match(line)]
         assert problems, f"{fixture.name} produced no problem"
         assert "Traceback" not in "\n".join(lines)
         only_warnings = all(": warning: " in p for p in problems)
@@ -147,7 +148,7 @@ def test_github_format_cannot_be_broken_by_a_message(toy: Path, capsys: pytest.C
     assert "\n::error::pwned" not in out
 
 
-SUMMARY_FORGERY = "\\e[2K\\r0 error(s), 0 warning(s) in 8 file(s)\\e[8m"  # YAML escapes: ESC, CR
+SUMMARY_FORGERY = "\\e[2K\\r0 errors, 0 warnings in 8 files\\e[8m"  # YAML escapes: ESC, CR
 
 
 def test_control_characters_from_records_never_reach_the_terminal(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -157,10 +158,10 @@ def test_control_characters_from_records_never_reach_the_terminal(toy: Path, cap
     (toy / "papers" / "forged.yaml").write_text(text, encoding="utf-8")
     cli.main(["--root", str(toy), "check"])
     out = capsys.readouterr().out
-    assert "\\x1b[2K\\r0 error(s), 0 warning(s) in 8 file(s)\\x1b[8m" in out  # the payload reached the output, escaped
+    assert "\\x1b[2K\\r0 errors, 0 warnings in 8 files\\x1b[8m" in out  # the payload reached the output, escaped
     assert "\\x9b31m" in out and "\\u202egnp.exe" in out
     assert not {"\x1b", "\r", "\x9b", "\u202e"} & set(out)
-    assert [line for line in out.splitlines() if re.match(r"\d+ error\(s\)", line)] == [out.splitlines()[-1]]
+    assert [line for line in out.splitlines() if SUMMARY.match(line)] == [out.splitlines()[-1]]
 
 
 def test_github_commands_escape_every_field(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -96,7 +96,13 @@ def cmd_new(args: argparse.Namespace) -> int:
         category = f", primary category {entry.primary_category}" if entry.primary_category else ""
         print(printable(f"created {rel}: {entry.title} ({len(entry.authors)} authors, first version {entry.published}{category})"))
     else:
-        print(f"created {rel} (scaffold: fill in the TODO lines; rename the file and `id` if you like, e.g. to the short name)")
+        placeholder = (
+            f"; `{record_id}` is a placeholder id that `paperkb check` refuses: rename the file and `id` to the paper's "
+            "short name (e.g. papers/dpo.yaml), or delete the file and run again with --id"
+            if record_id == newpaper.fallback_id(arxiv)
+            else ""
+        )
+        print(f"created {rel} (scaffold: fill in the TODO lines{placeholder})")
     if not args.topic:
         print("  add at least one topic id to `topics:` (the file names in topics/)")
     print("next: write tldr and notes (动机 / 方法 / 结果) in Chinese — see CONTRIBUTING.md — then run:")

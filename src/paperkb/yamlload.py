@@ -128,6 +128,25 @@ def _scalar(doc: Document, event: Any, path: Path) -> Any:
     return value  # str and timestamp: keep the text, the models parse dates themselves
 
 
+def _tab_at(text: str, loc: Loc) -> Loc | None:
+    """The tab in the indentation of the line a parser error points at, if there is one.
+
+    A tab in the indentation is the commonest YAML error of all (editors insert one), and both parsers word it as
+    "found character that cannot start any token", which never says "tab".
+    """
+    start = 0
+    for _ in range(loc.line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    end = text.find("\n", start)
+    line = text[start : end if end >= 0 else len(text)]
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    if "\t" in indent:
+        return Loc(loc.line, indent.index("\t") + 1)
+    return None
+
+
 def parse(text: str) -> Document:
     """Build a Document from YAML text; raise Fatal for structure no record may have."""
     doc = Document()
@@ -210,6 +229,9 @@ def parse(text: str) -> Document:
         problem = (err.problem or "").strip() or "invalid YAML"
         if "nesting depth" in problem:
             raise Fatal(loc, "nesting is too deep; records are flat mappings of fields") from None
+        tab = _tab_at(text, loc)
+        if tab is not None:
+            raise Fatal(tab, "this line is indented with a tab; YAML indents with spaces only — replace the tab with spaces") from None
         raise Fatal(loc, f"not valid YAML: {problem}; check indentation and quoting here") from None
     except yaml.reader.ReaderError as err:
         # LibYAML reports a byte offset, PyYAML a character index: find the character itself to locate it.
