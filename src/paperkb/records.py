@@ -105,7 +105,11 @@ def _message(model: type[BaseModel], err: Any) -> str:
     if kind == "string_too_long":
         return f"is longer than {ctx.get('max_length')} characters; shorten it"
     if kind == "too_short":
-        return f"must list at least {ctx.get('min_length', 1)} item(s)"
+        least = ctx.get("min_length", 1)
+        owner = _model_at(model, loc)
+        info = owner.model_fields.get(last) if owner is not None else None
+        example = f", e.g. {_example(last, info.examples[0])}" if info is not None and info.examples else ""
+        return f"must list at least {least} item{'' if least == 1 else 's'}{example}"
     if kind == "too_long":
         return f"lists too many items; at most {ctx.get('max_length')}"
     if kind in {"greater_than_equal", "less_than_equal"}:
