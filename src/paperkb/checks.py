@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from paperkb import duplicates, hints, identifiers, models, notestandard, urls, vocabulary
+from paperkb import duplicates, hints, identifiers, models, notestandard, scaffold, urls, vocabulary
 from paperkb.problems import Problem
 from paperkb.records import RecordFile, field_name
 
@@ -153,6 +153,9 @@ def check(files: list[RecordFile], focus: Collection[str] = ()) -> list[Problem]
     problems += _topic_tree(topics)
 
     for file in papers:
+        placeholder = scaffold.placeholder(file.path, file.doc, paper_ids) if file.doc else None
+        if placeholder:
+            problems.append(placeholder)
         paper = file.model if isinstance(file.model, models.Paper) else None
         for key, rule in (
             ("topics", vocabulary.topic_problem),

@@ -35,8 +35,8 @@ from paperkb.names import split_name
 SIMILAR = 90.0
 SPELLING = 75.0
 SUBTITLE_WORDS = 5
-RARE = 3
-COMMON = 300
+RARE = 2
+COMMON = 100
 MAX_TITLE = 400  # characters looked at: titles are at most 300, drafts from a .bib are cut to that too
 
 # Words that variants of one title swap, add or drop ("of"/"for", "a"/"the", "based"): not compared.
@@ -144,14 +144,18 @@ class Index:
         self.by_word: dict[str, list[int]] = defaultdict(list)
         self.by_main: dict[tuple[str, ...], list[int]] = defaultdict(list)
         self.by_content: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        self.by_author: dict[tuple[str, int], list[int]] = defaultdict(list)
         for i, item in enumerate(self.items):
             for word in dict.fromkeys(item.content):
                 self.by_word[word].append(i)
             self.by_main[item.main].append(i)
             self.by_content[item.content].append(i)
+            if item.surnames and item.year is not None:
+                self.by_author[(item.surnames[0], item.year)].append(i)
 
     def candidates(self, item: Item, own: int = 0) -> set[int]:
-        """Items worth comparing with `item`: those sharing one of its `RARE` rarest shared words, or its main part.
+        """Items worth comparing with `item`: those sharing one of its `RARE` rarest shared words or its main part; for a
+        title of common words only, those with its first author's surname and year.
 
         `own` is 1 when `item` is itself indexed (its words then count it once). A word in more than `COMMON` titles
         blocks nothing, and every list taken is capped at `COMMON`, so one query costs at most a few thousand looks.
@@ -162,6 +166,8 @@ class Index:
             out.update(self.by_word[word])
         for index, key in ((self.by_main, item.main), (self.by_content, item.main), (self.by_main, item.content)):
             out.update(index.get(key, ())[: COMMON + own])
+        if not shared and item.surnames and item.year is not None:  # a title of common words only ("… Is All You Need")
+            out.update(self.by_author.get((item.surnames[0], item.year), ())[: COMMON + own])  # meets its first author's
         return out
 
     def matches(self, item: Item) -> list[tuple[int, str]]:

@@ -117,15 +117,18 @@ def problems(path: str, text: str, doc: yamlload.Document) -> list[Problem]:
             if key not in data and key not in covered and not (key == "authors" and "team" in data):
                 what = _WHAT[key].format(abs=abs_page).replace(" and remove the `#` in front", "")
                 out.append(Problem(path, arxiv_loc.line, arxiv_loc.col, key, f"missing from this arXiv draft: {what}"))
-    rid = data.get("id")
-    if isinstance(rid, str) and _PLACEHOLDER.fullmatch(rid):
-        out.append(_placeholder(path, doc, rid, data))
     return out
 
 
-def _placeholder(path: str, doc: yamlload.Document, rid: str, data: dict[str, Any]) -> Problem:
+def placeholder(path: str, doc: yamlload.Document, taken: set[str]) -> Problem | None:
+    """The offline placeholder id (`arxiv-2305-18290`), with an id to use instead that no other record has."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    rid = data.get("id")
+    if not isinstance(rid, str) or not _PLACEHOLDER.fullmatch(rid):
+        return None
     name = next((v for v in (data.get("short_name"), data.get("title")) if isinstance(v, str) and v.strip()), "")
     better = identifiers.record_slug(identifiers.title_short_name(name) or name, max_words=3) if name else ""
+    better = identifiers.unique_id(better, taken - {rid}) if better else ""
     suggestion = (
         f"change this line to `id: {better}` and rename the file to papers/{better}.yaml"
         if better and better != rid
