@@ -94,8 +94,8 @@ def test_paper_page_notes_and_bibtex_copy(browser: Any, base_url: str) -> None:
     assert v.page.locator("h1").inner_text().startswith("LoRA: Low-Rank Adaptation")
     for heading in ("动机", "方法", "结果", "引用"):
         assert v.page.locator("h2", has_text=heading).count() == 1
-    v.page.locator(".pkb-copy").click()
-    v.page.wait_for_function("document.querySelector('.pkb-copy').textContent === '已复制'")
+    v.page.locator(".pkb-copy[data-copy^='bibtex']").click()
+    v.page.wait_for_function("document.querySelector(\".pkb-copy[data-copy^='bibtex']\").textContent === '已复制'")
     copied = v.page.evaluate("navigator.clipboard.readText()")
     assert copied.lstrip().startswith("@") and "2106.09685" in copied
     assert v.foreign() == [] and v.errors == []
@@ -108,7 +108,7 @@ def test_paper_page_notes_and_bibtex_copy(browser: Any, base_url: str) -> None:
 )
 def test_search_in_chinese_and_english(visit: Visit, base_url: str, query: str, expected: str) -> None:
     visit.page.goto(base_url + "search/?q=" + query)
-    results = visit.page.locator(".pagefind-ui__result-link")
+    results = visit.page.locator(".pkb-result")
     results.first.wait_for(timeout=15000)
     titles = results.all_inner_texts()
     assert any(expected in t for t in titles[:5]), titles[:10]
@@ -141,11 +141,11 @@ def test_institution_search_returns_that_institutions_papers(visit: Visit, base_
     assert kb is not None
     microsoft = {p.id for p in kb.papers if "Microsoft" in p.institutions}
     visit.page.goto(base_url + "search/?q=Microsoft")
-    results = visit.page.locator(".pagefind-ui__result-link")
-    results.first.wait_for(timeout=15000)
-    hrefs = [h or "" for h in results.evaluate_all("els => els.map(e => e.getAttribute('href'))")]
+    visit.page.wait_for_selector("[data-pkb-search][data-done]")
+    hrefs = visit.page.evaluate("async q => (await window.pkbRank(q)).map(d => d.url)", "Microsoft")
     papers = [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs if "/papers/" in h]
-    assert len(papers) >= 3 and set(papers) <= microsoft, hrefs
+    # Microsoft's own papers first (every one of them); after them, papers whose notes mention Microsoft or 微软.
+    assert len(papers) == len(hrefs) and set(papers[: len(microsoft)]) == microsoft, hrefs
 
 
 def test_search_page_rewrites_a_query_exactly_as_pages_are_indexed(visit: Visit, base_url: str) -> None:
@@ -153,6 +153,7 @@ def test_search_page_rewrites_a_query_exactly_as_pages_are_indexed(visit: Visit,
     from paperkb.searchterms import cjk_bigrams
 
     visit.page.goto(base_url + "search/")
+    visit.page.wait_for_selector("[data-pkb-search][data-done]")
     for query in ("注意力机制", "低秩", "检索增强生成"):
         assert visit.page.evaluate("q => window.pkbTerms(q)", query) == cjk_bigrams([query])
     assert visit.page.evaluate("q => window.pkbTerms(q)", "LoRA 微调") == "LoRA " + cjk_bigrams(["微调"])

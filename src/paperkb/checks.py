@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from paperkb import identifiers, models, urls
+from paperkb import glossary, identifiers, models, urls
 from paperkb.problems import Problem
 from paperkb.records import RecordFile, field_name
 
@@ -25,7 +25,8 @@ _ALLOWED_CONTROL = {"\n"}
 _INVISIBLE = {"Cc", "Cf", "Cs"}
 # Paper ids the site already uses for something else: `cite/all.bib` and `cite/all.json` are the whole collection's
 # citations, so a paper called `all` would have its own citation file silently replaced by everyone's.
-RESERVED_PAPER_IDS = {"all"}
+# `papers/index.md` is the list of every paper.
+RESERVED_PAPER_IDS = {"all", "index"}
 # Index pages live at `indexes/<kind>/<slug>/`, and `indexes/<kind>/index.md` is the list of them all.
 RESERVED_GROUP_SLUGS = {"index"}
 _WORD = re.compile(r"[a-z0-9]+")
@@ -188,6 +189,7 @@ def check(files: list[RecordFile]) -> list[Problem]:
         problems += _paper_facts(file, paper, venues, venue_alias)
 
     problems += _likely_duplicates(papers)
+    problems += glossary.check(files)
     return sorted(set(problems))
 
 

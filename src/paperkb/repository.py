@@ -13,7 +13,12 @@ from paperkb.kb import KnowledgeBase
 from paperkb.problems import Problem, count_errors
 from paperkb.records import Kind, RecordFile, parse_file
 
-REGISTRY: dict[str, Kind] = {"registry/tags.yaml": "tags", "registry/institutions.yaml": "institutions", "registry/venues.yaml": "venues"}
+REGISTRY: dict[str, Kind] = {
+    "registry/tags.yaml": "tags",
+    "registry/institutions.yaml": "institutions",
+    "registry/venues.yaml": "venues",
+    "registry/glossary.yaml": "glossary",
+}
 
 
 class NotAKnowledgeBase(Exception):
@@ -79,6 +84,7 @@ def build_kb(files: list[RecordFile]) -> KnowledgeBase:
     tags: tuple[models.Tag, ...] = ()
     insts: tuple[models.Institution, ...] = ()
     venues: tuple[models.Venue, ...] = ()
+    glossary: tuple[models.GlossaryEntry, ...] = ()
     for f in files:
         if isinstance(f.model, models.TagFile):
             tags = tuple(f.model.tags)
@@ -86,7 +92,9 @@ def build_kb(files: list[RecordFile]) -> KnowledgeBase:
             insts = tuple(f.model.institutions)
         elif isinstance(f.model, models.VenueFile):
             venues = tuple(f.model.venues)
-    return KnowledgeBase(tuple(papers), tuple(topics), tags, insts, venues)
+        elif isinstance(f.model, models.GlossaryFile):
+            glossary = tuple(f.model.terms)
+    return KnowledgeBase(tuple(papers), tuple(topics), tags, insts, venues, glossary)
 
 
 def load_kb(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
