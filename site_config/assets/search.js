@@ -33,15 +33,17 @@ export const identityToken = (text) => {
   return key ? tokenOf(key, "zq") : null;
 };
 
-// Whatever form an identifier was pasted in, the identity it names: arXiv ids without version, DOIs without resolver.
-export const identityOf = (query) => {
+// Whatever form an identifier was pasted in, the identity it names: arXiv ids without version, DOIs without resolver;
+// null when the query is no identifier.
+export const identifierIn = (query) => {
   const q = query.trim();
   const arxiv = q.match(/^(?:https?:\/\/)?(?:www\.|export\.)?(?:arxiv\.org\/(?:abs|pdf|html)\/)?(?:arxiv:\s*)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?(?:\.pdf)?\/?(?:[?#].*)?$/i);
   if (arxiv) return arxiv[1];
   const doi = q.match(/^(?:https?:\/\/)?(?:dx\.)?(?:doi\.org\/)?(?:doi:\s*)?(10\.\d{4,9}\/\S+)$/i);
   if (doi) return doi[1];
-  return q;
+  return null;
 };
+export const identityOf = (query) => identifierIn(query) || query.trim();
 
 // Character pairs as single ASCII tokens, exactly as searchterms.pair_token() writes them (kept global for bench/run.py).
 const pairs = (run) => Array.from({ length: run.length - 1 }, (_, i) => "k" + run.codePointAt(i).toString(16) + run.codePointAt(i + 1).toString(16));
@@ -179,7 +181,9 @@ async function rank(query, filters = {}) {
     return { results: all.results, counts: all.filters, rewritten: null };
   }
   const rw = concepts.rewrite(q);
-  const ident = CJK_ONE.test(q) ? null : identityToken(identityOf(q));
+  const id = identifierIn(q);
+  const ident = CJK_ONE.test(q) ? null : identityToken(id || q);
+  if (id) rw.terms = "";  // an arXiv id or DOI names one paper or none: no full-text look-alikes
   // Pagefind's unquoted search ranks, but a term that is in no page falls back to the longest indexed prefix there (an
   // identity nobody has would match whatever shares its first letters). Its quoted, exact mode does not fall back but
   // does not rank. So a one-token search keeps the ranked results that the exact search also finds.
@@ -204,7 +208,7 @@ async function rank(query, filters = {}) {
 function readUrl() {
   const params = new URLSearchParams(window.location.search);
   const filters = {};
-  for (const name of Object.keys(data.facets)) {
+  for (const [name] of data.facets) {
     const values = params.getAll(name).filter(Boolean);
     if (values.length) filters[name] = [...new Set(values)];
   }
@@ -230,7 +234,7 @@ function renderFacets(counts) {
   const box = $("pkb-facet-groups");
   box.replaceChildren();
   if (!facetsLoaded) return;
-  for (const [name, label] of Object.entries(data.facets)) {
+  for (const [name, label] of data.facets) {
     const chosen = state.filters[name] || [];
     const values = Object.entries(counts[name] || {}).filter(([v, n]) => n > 0 || chosen.includes(v));
     if (!values.length) continue;
@@ -362,7 +366,9 @@ async function main() {
   const toggle = $("pkb-facets-toggle");
   const panel = $("pkb-facet-groups");
   const open = (yes) => { toggle.setAttribute("aria-expanded", String(yes)); panel.hidden = !yes; };
-  if (data.facetsUpfront || Object.keys(state.filters).length) {
+  // Open with the first search when the counts are cheap and there is room beside the results; a filtered URL opens it.
+  const wide = window.matchMedia("(min-width: 60em)").matches;
+  if ((data.facetsUpfront && wide) || Object.keys(state.filters).length) {
     open(true);
     await pf.filters();
     facetsLoaded = true;

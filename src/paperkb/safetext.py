@@ -9,7 +9,8 @@ page by one of exactly three roads, each closed for its context:
 - `html_text(text)`: fields placed inside raw HTML blocks (cards, metadata). HTML-escaped, whitespace collapsed.
 - `notes_html(text)`: the notes, which may use light Markdown. Escaped first (so no raw HTML survives), rendered with plain
   Python-Markdown (no extensions), then cleaned by nh3 down to a small allow-list of tags with no attributes at all.
-  Inline math `$…$` becomes a span with a fixed class.
+  Inline math `$…$` becomes a span with a fixed class holding MathML (mathml.py, itself allow-listed and checked again
+  by nh3 here), or the formula as text when it cannot be converted safely.
 Links are never taken from text; they are built from validated identifiers (see identifiers.py).
 """
 
@@ -21,6 +22,8 @@ import re
 import markdown
 import nh3
 from markupsafe import Markup
+
+from paperkb import mathml
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")  # Python-Markdown's escapable characters, plus tables' pipe
 _SPACE = re.compile(r"\s+")
@@ -111,11 +114,11 @@ def notes_html(text: str) -> Markup:
     # Inside code every `&` is the start of an entity html.escape wrote, so one level is undone there.
     rendered = _CODE.sub(lambda m: "<code>" + m[1].replace("&amp;", "&") + "</code>", rendered)
     for i, expr in enumerate(maths):
-        rendered = rendered.replace(_MATH_TOKEN.format(i), f'<span class="pkb-math">{expr}</span>')
+        rendered = rendered.replace(_MATH_TOKEN.format(i), f'<span class="pkb-math">{mathml.to_mathml(html.unescape(expr)) or expr}</span>')
     clean = nh3.clean(
         rendered,
-        tags=ALLOWED_TAGS,
-        attributes={"span": {"class"}},
+        tags=ALLOWED_TAGS | mathml.MATHML_TAGS,
+        attributes={"span": {"class"}, **{tag: set(mathml.MATHML_ATTRIBUTES) for tag in mathml.MATHML_TAGS}},
         url_schemes=set(),
         link_rel=None,
         strip_comments=True,

@@ -3,7 +3,8 @@
 Three hidden groups of index terms per paper page (paper.md.j2), strongest first:
 
 - identities (weight 10): one token each for the short name, title, record id, arXiv id (and arXiv's DOI), DOI and
-  citation key, so a query that *is* one of them finds exactly this paper (`searchterms.identity_token`);
+  citation key, so a query that *is* one of them finds exactly this paper (`searchterms.identity_token`); and the
+  token of a concept whose term is the paper's short name (LoRA for 低秩适配);
 - title terms (weight 7): the Chinese title's character pairs, the concepts named in the title, short name, topic
   and tag names, and the paper's institutions as concepts (so `微软` and `Microsoft Research` both list Microsoft's
   papers first);
@@ -63,6 +64,9 @@ def identities(paper: Paper, key: str) -> list[str]:
 def paper_terms(kb: KnowledgeBase, paper: Paper, key: str) -> PaperTerms:
     match = matcher(kb)
     ident = dict.fromkeys(t for t in (searchterms.identity_token(s) for s in identities(paper, key)) if t)
+    # The paper whose short name *is* a concept's term (LoRA, RAG, CoT) is that concept's paper: its token weighs 10.
+    name = searchterms.normalise(paper.short_name)
+    ident.update(dict.fromkeys(c.token for c in match.find([paper.short_name]) if name in c.en or name in c.zh))
     topics = [kb.topic_by_id[t] for t in paper.topics]
     tags = [kb.tag_by_id[t] for t in paper.tags if t in kb.tag_by_id]
     titleish = [paper.title, paper.short_name, paper.title_zh or "", *(t.name for t in topics), *(t.name_en for t in topics)]
@@ -138,7 +142,7 @@ def client_data(kb: KnowledgeBase) -> str:
         "topics": topics,
         "tags": {t.id: t.name for t in kb.tags},
         "institutions": {i.name: i.name_zh for i in kb.institutions if i.name_zh and i.name_zh != i.name},
-        "facets": FACETS,
+        "facets": list(FACETS.items()),  # a list: the display order survives sort_keys
         "facetsUpfront": len(kb.papers) <= FACETS_UPFRONT_MAX,
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
