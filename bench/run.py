@@ -172,10 +172,15 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def pages_with_phrase(site: Path) -> dict[str, set[str]]:
-    """Query text -> URL paths of searchable pages (papers and topics) whose text contains the query's phrase."""
+    """Query text -> URL paths of searchable pages (paper pages) whose article contains the query's phrase.
+
+    The article only: every page's navigation lists the topic names, `注意力机制` among them.
+    """
     found: dict[str, set[str]] = {q.text: set() for q in generate.QUERIES}
-    for page in [*(site / "papers").glob("*/index.html"), *(site / "topics").rglob("index.html")]:
-        text = _TAG.sub("", page.read_text(encoding="utf-8")).lower()
+    for page in (site / "papers").glob("*/index.html"):
+        html = page.read_text(encoding="utf-8")
+        article = html[html.find("<article") : html.find("</article>")]
+        text = _TAG.sub("", article).lower()
         for q in generate.QUERIES:
             if q.phrase.lower() in text:
                 found[q.text].add("/" + page.parent.relative_to(site).as_posix() + "/")
@@ -185,8 +190,8 @@ def pages_with_phrase(site: Path) -> dict[str, set[str]]:
 _PRECOMPRESSED = (".pf_meta", ".pf_index", ".pf_fragment", ".pagefind")  # the last: the gzipped wasm
 
 _TOP10 = """async (q) => {
-  const all = await window.pkbRank(q);  // the search page's own rewriting and ranking (site_config/assets/search.js)
-  return {count: all.length, urls: all.slice(0, 10).map((d) => d.url)};
+  const top = await window.pkbRank(q, {}, 10);  // the search page's own rewriting and ranking (site_config/assets/search.js)
+  return {count: await window.pkbCount(q), urls: top.map((d) => d.url)};
 }"""
 # What a first search fetches: Pagefind's runtime and index, and the search page's own script and query table.
 _SEARCH_FILES = ("/pagefind/", "/assets/search.js", "/search/terms.json")

@@ -368,18 +368,14 @@ def test_corpus_data_files_parse_and_count_every_record(corpus: Corpus) -> None:
 
 
 @pytest.mark.slow
-def test_no_record_runs_script_or_calls_out_in_a_real_browser(corpus: Corpus) -> None:
+def test_no_record_runs_script_or_calls_out_in_a_real_browser(corpus: Corpus, browser: Any) -> None:
     """Every inert page, the home page and search results for the payloads' words, in Chromium: no dialog opens (every
     payload calls alert) and no request leaves localhost (the payloads point at evil.example)."""
-    from playwright.sync_api import sync_playwright
-
-    assert shutil.which(CHROMIUM), "Debian chromium is missing: run `bash .ci/test`, which installs it"
     pages = [_page(corpus.site, case, case.record_id).parent.relative_to(corpus.site).as_posix() + "/" for case in INERT]
     searches = ["search/?q=alert", "search/?q=script", "search/?q=javascript", "search/?q=onerror"]
     dialogs: list[str] = []
     foreign: list[str] = []
-    with serve(corpus.site) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"], headless=True)
+    with serve(corpus.site) as base:  # the session's Chromium (conftest): one Playwright per process
         page = browser.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.on("request", lambda r: None if urlsplit(r.url).hostname in {"127.0.0.1", None} else foreign.append(r.url))
@@ -390,5 +386,5 @@ def test_no_record_runs_script_or_calls_out_in_a_real_browser(corpus: Corpus) ->
             page.goto(base + path, wait_until="load")
             page.wait_for_selector("[data-pkb-search][data-done]", timeout=30_000)
             assert page.locator(".pkb-result").count() >= 1, path  # results for the payloads' own words
-        browser.close()
+        page.close()
     assert dialogs == [] and foreign == []

@@ -179,7 +179,24 @@ def test_browser_tokens_and_rewriting_equal_the_index_side(visit: Any, base_url:
     concepts = {c.key: c for c in glossary.concepts(kb.glossary, kb.institutions)}
     for query, key in (("指令微调", "g:instruction-tuning"), ("Instruction-Tuning", "g:instruction-tuning"), ("微软", "i:Microsoft")):
         assert visit.page.evaluate("q => window.pkbRewrite(q)", query) == concepts[key].token
-    # Mixed: a concept, then leftover Chinese as character pairs.
-    assert visit.page.evaluate("q => window.pkbRewrite(q)", "指令微调数据") == concepts[
-        "g:instruction-tuning"
-    ].token + " " + searchterms.cjk_bigrams(["数据"])
+    # A longer run stays one phrase (its pairs); a space makes the concept a term of its own.
+    assert visit.page.evaluate("q => window.pkbRewrite(q)", "指令微调数据") == searchterms.cjk_bigrams(["指令微调数据"])
+    spaced = visit.page.evaluate("q => window.pkbRewrite(q)", "指令微调 数据")
+    assert spaced == concepts["g:instruction-tuning"].token + " " + searchterms.cjk_bigrams(["数据"])
+
+
+def test_on_a_phone_a_filtered_link_shows_its_filters_above_the_results(browser: Any, base_url: str) -> None:
+    from sitetools import Visit
+
+    v = Visit(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
+    v.search(base_url, "检索", topic="rag", year="2023")
+    assert v.page.locator("#pkb-facet-groups").is_hidden()  # the panel starts closed; the results come first
+    chips = v.page.locator(".pkb-active-filter")
+    assert chips.count() == 2 and "检索增强生成" in chips.first.inner_text()
+    before = v.page.locator("#pkb-status").inner_text()
+    v.page.locator(".pkb-active-filter", has_text="2023").click()
+    v.page.wait_for_function("!location.search.includes('year=')")
+    v.page.wait_for_function(f"document.querySelector('#pkb-status').textContent !== {before!r}")
+    assert v.page.locator(".pkb-active-filter").count() == 1
+    assert v.foreign() == [] and v.errors == []
+    v.close()

@@ -2,7 +2,8 @@
 // Query rewriting mirrors src/paperkb/searchterms.py and glossary.py; a browser test holds the two equal.
 //   - a query that is a paper's name, title, arXiv id (any pasted form), DOI or citation key becomes that identity's
 //     token, searched first, so the paper it names comes first;
-//   - glossary terms and institution names (either language) become their concept's token;
+//   - glossary terms and institution names (either language) become their concept's token: English terms as word
+//     sequences, Chinese terms when they are a whole run (a longer run stays one phrase);
 //   - other Chinese runs become the character-pair tokens pages are indexed with; long English queries drop stop words.
 // Filters (topic, year, venue, institution, tag) live in the URL: /search/?q=…&year=2023&topic=rag.
 
@@ -56,11 +57,11 @@ class Concepts {
   constructor(list) {
     this.zh = new Map();
     this.en = new Map();
-    for (const c of list) {
-      for (const t of c.zh) if (!this.zh.has(t)) this.zh.set(t, c);
-      for (const t of c.en) if (!this.en.has(t)) this.en.set(t, c);
+    for (const [t, zh, en] of list) {
+      const c = { t, zh, en };
+      for (const term of zh) if (!this.zh.has(term)) this.zh.set(term, c);
+      for (const term of en) if (!this.en.has(term)) this.en.set(term, c);
     }
-    this.maxZh = Math.max(0, ...[...this.zh.keys()].map((t) => t.length));
     this.maxWords = Math.max(0, ...[...this.en.keys()].map((t) => t.split(" ").length));
   }
 
@@ -74,16 +75,10 @@ class Concepts {
     for (let i = 0; i < tokens.length;) {
       const tok = tokens[i];
       if (CJK_RUN.test(tok)) {
-        let rest = "";
-        for (let s = 0; s < tok.length;) {
-          let hit = null, len = 0;
-          for (let l = Math.min(this.maxZh, tok.length - s); l >= 2 && !hit; l--) {
-            hit = this.zh.get(tok.slice(s, s + l)) || null;
-            len = l;
-          }
-          if (hit) { piece(rest); rest = ""; out.push({ concept: hit }); found.push(hit); s += len; } else { rest += tok[s]; s += 1; }
-        }
-        piece(rest);
+        // A run of Chinese that is a concept's term becomes the concept; any other run stays one phrase (its character
+        // pairs): splitting 思维链 out of 思维链推理 would match every page that names chain of thought.
+        const hit = this.zh.get(tok);
+        if (hit) { out.push({ concept: hit }); found.push(hit); } else piece(tok);
         i += 1;
         continue;
       }
@@ -141,7 +136,8 @@ async function setup() {
   data = table;
   concepts = new Concepts(data.concepts);
   // For the benchmark and the tests: the ranking and the rewriting this page uses, nothing else.
-  window.pkbRank = async (q, filters) => Promise.all((await rank(q, filters)).results.map((r) => r.data()));
+  window.pkbRank = async (q, filters, limit) => Promise.all((await rank(q, filters)).results.slice(0, limit).map((r) => r.data()));
+  window.pkbCount = async (q, filters) => (await rank(q, filters)).results.length;
   window.pkbRewrite = (q) => concepts.rewrite(q).terms;
   window.pkbIdentity = (q) => identityToken(identityOf(q));
 }
@@ -224,7 +220,7 @@ function writeUrl() {
 }
 
 const facetLabel = (name, value) => {
-  if (name === "topic") return data.topics[value] ? data.topics[value].name : value;
+  if (name === "topic") return data.topics[value] ? data.topics[value][0] : value;
   if (name === "tag") return data.tags[value] || value;
   if (name === "institution" && data.institutions[value]) return `${value}（${data.institutions[value]}）`;
   return value;
@@ -273,19 +269,39 @@ function renderFacets(counts) {
   }
 }
 
+// The active filters above the results, each removable: on a phone the facet panel starts closed.
+function renderActive() {
+  const box = $("pkb-active");
+  box.replaceChildren();
+  const chosen = data.facets.flatMap(([name, label]) => (state.filters[name] || []).map((value) => [name, label, value]));
+  if (!chosen.length) return;
+  box.append(el("span", "pkb-muted", "已筛选："));
+  for (const [name, label, value] of chosen) {
+    const b = el("button", "pkb-chip pkb-active-filter", `${label}：${facetLabel(name, value)} ✕`);
+    b.type = "button";
+    b.setAttribute("aria-label", `去掉筛选 ${label} ${facetLabel(name, value)}`);
+    b.addEventListener("click", () => {
+      state.filters[name] = (state.filters[name] || []).filter((v) => v !== value);
+      if (!state.filters[name].length) delete state.filters[name];
+      search();
+    });
+    box.append(b, " ");
+  }
+}
+
 function renderTopics(rw) {
   const box = $("pkb-topic-hits");
   box.replaceChildren();
   if (!rw) return;
   const wanted = new Set([norm(state.q), ...rw.concepts.flatMap((c) => [...c.zh, ...c.en])]);
   const q = norm(state.q);
-  const hits = Object.entries(data.topics).filter(([, t]) => t.terms.some((term) => wanted.has(term) || (q.length >= 2 && term.includes(q))));
+  const hits = Object.entries(data.topics).filter(([, [, , terms]]) => terms.some((term) => wanted.has(term) || (q.length >= 2 && term.includes(q))));
   if (!hits.length) return;
-  hits.sort((a, b) => b[1].count - a[1].count);
+  hits.sort((a, b) => b[1][1] - a[1][1]);
   const p = el("p", "pkb-topic-hits");
   p.append(el("span", "pkb-muted", "相关主题："));
-  for (const [id, t] of hits.slice(0, 4)) {
-    const a = el("a", "pkb-chip pkb-chip-topic", `${t.name}（${t.count} 篇）`);
+  for (const [id, [name, count]] of hits.slice(0, 4)) {
+    const a = el("a", "pkb-chip pkb-chip-topic", `${name}（${count} 篇）`);
     a.href = new URL(`topics/${id}/`, siteRoot).pathname;
     p.append(a, " ");
   }
@@ -329,6 +345,7 @@ async function search() {
   if (!state.q.trim() && !hasFilters) {
     $("pkb-results").replaceChildren();
     $("pkb-topic-hits").replaceChildren();
+    $("pkb-active").replaceChildren();
     $("pkb-more").hidden = true;
     status.textContent = "输入论文简称、标题、arXiv 链接、引用键、中文或英文术语。";
     if (facetsLoaded) renderFacets((await pf.search(null, {})).filters);
@@ -343,6 +360,7 @@ async function search() {
   shown = 0;
   $("pkb-results").replaceChildren();
   renderTopics(found.rewritten);
+  renderActive();
   renderFacets(found.counts || {});
   const what = state.q.trim() ? `“${state.q.trim()}”` : "筛选条件";
   status.textContent = results.length ? `${what}：共 ${results.length} 篇论文` : `没有找到与${what}相关的论文`;
@@ -368,7 +386,7 @@ async function main() {
   const open = (yes) => { toggle.setAttribute("aria-expanded", String(yes)); panel.hidden = !yes; };
   // Open with the first search when the counts are cheap and there is room beside the results; a filtered URL opens it.
   const wide = window.matchMedia("(min-width: 60em)").matches;
-  if ((data.facetsUpfront && wide) || Object.keys(state.filters).length) {
+  if (wide && (data.facetsUpfront || Object.keys(state.filters).length)) {
     open(true);
     await pf.filters();
     facetsLoaded = true;

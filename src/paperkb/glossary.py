@@ -109,9 +109,9 @@ class Matcher:
         return found
 
 
-def client_data(items: Iterable[Concept]) -> list[dict[str, Any]]:
-    """What search.js needs to rewrite a query: each concept's token and normalised terms."""
-    return [{"t": c.token, "zh": list(c.zh), "en": list(c.en)} for c in items]
+def client_data(items: Iterable[Concept]) -> list[list[Any]]:
+    """What search.js needs to rewrite a query: [token, Chinese terms, English terms] per concept, normalised."""
+    return [[c.token, list(c.zh), list(c.en)] for c in items]
 
 
 # ---- checks on registry/glossary.yaml ----------------------------------------------------------------------------------
