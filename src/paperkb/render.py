@@ -344,6 +344,7 @@ class SiteRenderer:
         out["new.md"] = self._render("new.md.j2", "new.md", {"title": "新增"}, papers=feeds.newest(self.kb, 100))
         out["stats.md"] = self.stats()
         out["search.md"] = self._render("search.md.j2", "search.md", {"title": "搜索", "hide": ["toc"]})
+        out["list.md"] = self._render("list.md.j2", "list.md", {"title": "待读", "hide": ["toc"]})
         out["papers.json"] = feeds.papers_json(self.kb, self.settings.site_url)
         out["feed.xml"] = feeds.atom_feed(self.kb, self.settings.site_url, self.settings.site_name, self.settings.feed_size)
         out.update(self.citations())
@@ -452,6 +453,7 @@ def nav(kb: KnowledgeBase) -> list[Any]:
         {"主题": _nav_topics(kb)[0]},
         {"索引": ["indexes/index.md", *indexes, {"新增": "new.md"}, {"统计": "stats.md"}]},
         {"搜索": "search.md"},
+        {"待读": "list.md"},
     ]
 
 
