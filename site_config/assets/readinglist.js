@@ -146,6 +146,13 @@ function paint(button) {
 
 const HOLDERS = ".pkb-card, .pkb-rows tbody tr, .pagefind-ui__result";
 
+// Where a holder's toggle goes: never inside a heading or a link, so titles read (and are found) as they are.
+function place(holder) {
+  if (holder.matches("tr")) return holder.cells[0];
+  if (holder.matches(".pkb-card")) return holder.querySelector(".pkb-card-badges") || holder.appendChild(el("p", { className: "pkb-card-badges" }));
+  return holder.querySelector(".pagefind-ui__result-inner") || holder;
+}
+
 function enhance(scope) {
   for (const holder of scope.querySelectorAll ? scope.querySelectorAll(HOLDERS) : []) {
     if (holder.querySelector("[data-pkb-list]")) continue;
@@ -153,8 +160,7 @@ function enhance(scope) {
     if (!link) continue;
     const button = el("button", { type: "button", className: "pkb-list-toggle" });
     button.dataset.pkbList = paperId(link);
-    const place = holder.matches("tr") ? holder.cells[0] : holder.querySelector(".pkb-card-name, .pagefind-ui__result-title") || holder;
-    place.append(" ", button);
+    place(holder).append(" ", button);
   }
   for (const button of document.querySelectorAll("button[data-pkb-list]")) paint(button);
   exportBars();
