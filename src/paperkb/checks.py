@@ -245,6 +245,8 @@ def _paper_facts(
             out.append(_problem(file, ("venue",), msg))
         elif parts[1] < paper.year:
             out.append(_problem(file, ("venue",), f"venue year {parts[1]} is before the paper's year {paper.year}; check both"))
+    if paper.anthology:
+        out += _anthology_facts(file, paper, venues)
     if paper.added < (paper.published or paper.added):
         out.append(_problem(file, ("added",), "`added` is before the paper appeared; use the date the record was added"))
     venue_known = bool(paper.venue and venues is not None and (parts := identifiers.split_venue(paper.venue)) and parts[0] in venues)
@@ -260,6 +262,50 @@ def _paper_facts(
             )
         )
     out += [_problem(file, keys, message, "warning") for keys, message in notestandard.note_problems(paper)]
+    return out
+
+
+def _anthology_facts(file: RecordFile, paper: models.Paper, venues: dict[str, models.Venue] | None) -> list[Problem]:
+    """An Anthology id must agree with the venue (year, a listed volume) and with an Anthology DOI."""
+    anthology = paper.anthology or ""
+    parts = identifiers.split_venue(paper.venue) if paper.venue else None
+    if parts is None:
+        return [_problem(file, ("anthology",), "an Anthology id needs the paper's `venue` too, e.g. 'EMNLP 2023'")]
+    out = []
+    if identifiers.anthology_year(anthology) != parts[1]:
+        out.append(_problem(file, ("anthology",), f"Anthology id {anthology} is not from {paper.venue}; check the id on aclanthology.org"))
+    want = f"10.18653/v1/{anthology}"
+    if paper.doi and paper.doi.startswith("10.18653/") and paper.doi != want:
+        out.append(_problem(file, ("doi",), f"DOI {paper.doi} does not name Anthology paper {anthology}; write '{want}'"))
+    venue = (venues or {}).get(parts[0])
+    edition = venue.edition(parts[1]) if venue else None
+    volume = identifiers.anthology_volume(anthology)
+    if venues is not None and venue is not None and (edition is None or volume not in {v.anthology for v in edition.volumes}):
+        out.append(
+            _problem(
+                file,
+                ("anthology",),
+                f"Anthology volume {volume} is not listed for {paper.venue} in registry/venues.yaml; add it there with "
+                "the volume's full title from aclanthology.org, or check the venue",
+            )
+        )
+    return out
+
+
+def _editions(file: RecordFile, i: int, venue: models.Venue) -> list[Problem]:
+    """Editions oldest first, one per year; an edition's Anthology volumes are from its own year."""
+    out = []
+    years = [e.year for e in venue.editions]
+    for j, edition in enumerate(venue.editions):
+        if j and edition.year <= years[j - 1]:
+            out.append(_problem(file, ("venues", i, "editions", j, "year"), "editions must be listed oldest first, one per year"))
+        for k, vol in enumerate(edition.volumes):
+            if identifiers.anthology_year(vol.anthology) != edition.year:
+                out.append(
+                    _problem(
+                        file, ("venues", i, "editions", j, "volumes", k, "anthology"), f"volume {vol.anthology} is not from {edition.year}"
+                    )
+                )
     return out
 
 
@@ -310,6 +356,7 @@ def _registries(
                 else:
                     problems += _page_clash(file, ("venues", i, "name"), venue.name, venue_pages)
                 venues[venue.name] = venue
+                problems += _editions(file, i, venue)
                 for name in venue.aliases:
                     venue_alias[name] = venue.name
     return tags, canon, alias, venues, venue_alias

@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from paperkb import bibtex, charts, citation, csl, feeds, identifiers, safetext, searchterms, urls
+from paperkb import bibtex, charts, citation, csl, feeds, identifiers, ris, safetext, searchterms, urls
 from paperkb.kb import KnowledgeBase
 from paperkb.models import Paper, Topic
 
@@ -344,9 +344,11 @@ class SiteRenderer:
         out["new.md"] = self._render("new.md.j2", "new.md", {"title": "新增"}, papers=feeds.newest(self.kb, 100))
         out["stats.md"] = self.stats()
         out["search.md"] = self._render("search.md.j2", "search.md", {"title": "搜索", "hide": ["toc"]})
+        out["list.md"] = self._render("list.md.j2", "list.md", {"title": "待读", "hide": ["toc"]})
         out["papers.json"] = feeds.papers_json(self.kb, self.settings.site_url)
         out["feed.xml"] = feeds.atom_feed(self.kb, self.settings.site_url, self.settings.site_name, self.settings.feed_size)
         out.update(self.citations())
+        out.update(self.topic_feeds())
         return out
 
     def citations(self) -> dict[str, str]:
@@ -360,12 +362,31 @@ class SiteRenderer:
         for paper in self.kb.papers:
             out[f"cite/{paper.id}.bib"] = self.views[paper.id].bibtex
             out[f"cite/{paper.id}.json"] = csl.export_csl(self.kb, [paper])
+            out[f"cite/{paper.id}.ris"] = self.ris_records[paper.id]
         for topic in self.kb.topics:
             papers = self.kb.papers_under(topic.id)
             out[f"cite/topics/{topic.id}.bib"] = self._bibtex(papers)
             out[f"cite/topics/{topic.id}.json"] = self._csl(papers)
+            out[f"cite/topics/{topic.id}.ris"] = self._ris(papers)
         out["cite/all.bib"] = self._bibtex(self.kb.papers)
         out["cite/all.json"] = self._csl(self.kb.papers)
+        out["cite/all.ris"] = self._ris(self.kb.papers)
+        return out
+
+    def topic_feeds(self) -> dict[str, str]:
+        """An Atom feed per topic (its papers and its sub-topics'), next to the topic's page: topics/<id>/feed.xml."""
+        out = {}
+        for topic in self.kb.topics:
+            page = f"{self.settings.site_url}{urls.page_dir(urls.topic_page(topic.id))}"
+            out[feeds.topic_feed_path(topic.id)] = feeds.atom_feed(
+                self.kb,
+                self.settings.site_url,
+                f"{topic.name} · {self.settings.site_name}",
+                self.settings.feed_size,
+                papers=self.kb.papers_under(topic.id),
+                page=page,
+                path=feeds.topic_feed_path(topic.id),
+            )
         return out
 
     def _by_key(self, papers: Iterable[Paper]) -> list[Paper]:
@@ -378,6 +399,14 @@ class SiteRenderer:
     @cached_property
     def csl_items(self) -> dict[str, dict[str, Any]]:
         return {p.id: csl.item_for(self.kb, p, self.keys[p.id]) for p in self.kb.papers}
+
+    @cached_property
+    def ris_records(self) -> dict[str, str]:
+        return {p.id: ris.record_for(self.kb, p, self.keys[p.id]) for p in self.kb.papers}
+
+    def _ris(self, papers: Iterable[Paper]) -> str:
+        """`ris.export_ris(kb, papers)` from cached records (same records, order and separators)."""
+        return "\n".join(self.ris_records[p.id] for p in self._by_key(papers))
 
     def _csl(self, papers: Iterable[Paper]) -> str:
         """`csl.export_csl(kb, papers)` from cached items (same items, order and JSON layout)."""
@@ -424,6 +453,7 @@ def nav(kb: KnowledgeBase) -> list[Any]:
         {"主题": _nav_topics(kb)[0]},
         {"索引": ["indexes/index.md", *indexes, {"新增": "new.md"}, {"统计": "stats.md"}]},
         {"搜索": "search.md"},
+        {"待读": "list.md"},
     ]
 
 
