@@ -391,16 +391,13 @@ def test_real_tools_accept_every_kind_of_venue_entry(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_real_tools_accept_the_whole_collection(tmp_path: Path) -> None:
-    """Every record of the repository, with the registry's real editions: what the site's all.bib holds.
+    """Every record of the repository, with the registry's real editions: what the site's all.bib holds, zero warnings.
 
-    The one warning allowed is BibTeX's "empty author" for a published paper whose record names neither authors nor a
-    team (the author lists of the copies disagreed, so none was recorded): true, and the record's to fix.
+    `paperkb check` warns about a published paper without authors, so none is tolerated here either.
     """
     kb, problems = load_kb(ROOT)
     assert kb is not None, problems
-    keys = citation_keys(kb.papers)
-    authorless = frozenset(keys[p.id] for p in kb.papers if not p.authors and not p.team and p.venue)
-    _through_real_tools(tmp_path, export_bibtex(kb, kb.papers), len(kb.papers), authorless)
+    _through_real_tools(tmp_path, export_bibtex(kb, kb.papers), len(kb.papers))
 
 
 # --- the command ------------------------------------------------------------------------------------------------------
@@ -467,30 +464,3 @@ def test_a_team_report_is_cited_with_the_team_as_one_corporate_author() -> None:
     assert entry.key.startswith("qwen2019")
     people = report.model_copy(update={"authors": ["An Yang"]})
     assert parse(export_bibtex(kb, [people])).entries[0].fields_dict["author"].value == "Yang, An"
-
-
-@pytest.mark.slow
-def test_the_whole_collection_goes_through_real_bibtex_and_biber(tmp_path: Path) -> None:
-    """What `/cite/all.bib` holds, every real record, through `plain` and biber's validator with clean logs."""
-    bibtex, biber = _tool("bibtex"), _tool("biber")
-    kb, problems = load_kb(ROOT)
-    assert kb is not None, problems
-    (tmp_path / "all.bib").write_text(export_bibtex(kb, kb.papers), encoding="utf-8")
-    (tmp_path / "doc.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{all}\n", encoding="utf-8")
-    run = subprocess.run([bibtex, "doc"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
-    blg = (tmp_path / "doc.blg").read_text(encoding="utf-8", errors="replace")
-    assert run.returncode == 0, run.stdout + run.stderr + blg
-    assert not re.search(r"^Warning--|error message|I was expecting|I'm skipping|\(There w", blg, re.M), blg
-    assert (tmp_path / "doc.bbl").read_text(encoding="utf-8").count("\\bibitem") == len(kb.papers)
-    run = subprocess.run(
-        [biber, "--tool", "--validate-datamodel", "--output-file", "checked.bib", "--logfile", "biber", "all.bib"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    log = (tmp_path / "biber.blg").read_text(encoding="utf-8", errors="replace")
-    assert run.returncode == 0, run.stdout + run.stderr + log
-    assert not re.search(r"\b(WARN|ERROR)\b", log), log
-    assert len(parse((tmp_path / "checked.bib").read_text(encoding="utf-8")).entries) == len(kb.papers)
