@@ -148,7 +148,8 @@ def test_data_only_gate_flags_changes_outside_records(workflows: dict[str, dict[
     if not shutil.which("bash") or not shutil.which("git"):
         pytest.skip("bash and git are needed to run the gate's script")
 
-    def gate_passes(changed: list[str]) -> bool:
+    def gate_passes(changed: list[str], renamed: tuple[tuple[str, str], ...] = ()) -> bool:
+        """Run the gate's script on a pull request that writes `changed` and `git mv`s each (old, new) of `renamed`."""
         repo = tmp_path / f"repo{len(list(tmp_path.iterdir()))}"
         repo.mkdir()
         env = {
@@ -164,11 +165,17 @@ def test_data_only_gate_flags_changes_outside_records(workflows: dict[str, dict[
 
         git("init", "-q")
         (repo / "README.md").write_text("base\n")
+        for old, _ in renamed:
+            (repo / old).parent.mkdir(parents=True, exist_ok=True)
+            (repo / old).write_text("tags:\n  - id: peft\n    name: 参数高效微调\n    name_en: PEFT\n")
         git("add", "-A")
         git("commit", "-q", "-m", "base")
         for rel in changed:
             (repo / rel).parent.mkdir(parents=True, exist_ok=True)
             (repo / rel).write_text("x\n")
+        for old, new in renamed:
+            (repo / new).parent.mkdir(parents=True, exist_ok=True)
+            git("mv", old, new)
         git("add", "-A")
         git("commit", "-q", "-m", "change")
         result = subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=env, capture_output=True, text=True)
@@ -179,6 +186,10 @@ def test_data_only_gate_flags_changes_outside_records(workflows: dict[str, dict[
     assert not gate_passes([".github/workflows/pr.yml"])
     assert not gate_passes(["registry/tags.yaml"])
     assert not gate_passes(["papers/nested/evil.yaml"])
+    # A file moved into papers/ is also a file gone from where it was: git's rename detection showed only the new path.
+    assert not gate_passes([], renamed=(("registry/tags.yaml", "papers/tags.yaml"),))
+    assert not gate_passes(["papers/dora.yaml"], renamed=((".github/workflows/pr.yml", "topics/pr.yaml"),))
+    assert gate_passes([], renamed=(("papers/old-name.yaml", "papers/new-name.yaml"),))  # renaming a record is a record change
 
 
 def test_deploy_builds_and_publishes_with_the_pages_actions(workflows: dict[str, dict[str, Any]]) -> None:
