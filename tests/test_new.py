@@ -472,3 +472,14 @@ def test_any_answer_gives_a_draft_with_the_same_keys_and_the_values_as_sent(titl
     data = yamlload.load(text.encode()).data
     assert list(data) == REFERENCE_KEYS or list(data) == [k for k in REFERENCE_KEYS if k != "authors"]
     assert data["title"] == entry.title and data.get("authors", []) == list(entry.authors)
+
+
+def test_what_the_api_says_reaches_the_terminal_escaped(
+    toy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """XML 1.0 carries C1 controls (U+009B is a terminal's one-character escape sequence) and bidi overrides."""
+    use(monkeypatch, _answer("DoRA: \u009b2J\u202eweight", ["Ann Example"], "cs.CL"))
+    assert run(toy, "2402.09353", "--topic", "peft") == 0
+    out = capsys.readouterr().out
+    assert "created papers/dora.yaml: DoRA: \\x9b2J\\u202eweight" in out
+    assert not {"\x9b", "\u202e"} & set(out)
