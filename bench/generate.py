@@ -231,7 +231,9 @@ def paper_record(i: int, n: int, vocab: Vocab, seed: int = 7, plant: dict[str, l
     notes = {
         "motivation": _paragraphs(rng, _MOTIVATION, short, 170),
         "method": _paragraphs(rng, _METHOD, short, 260),
-        "results": _paragraphs(rng, _RESULTS, short, 150),
+        # The first sentence always carries a number, as the note standard asks of real records (notestandard.py).
+        "results": _fill(rng, _RESULTS[0], short) + _paragraphs(rng, _RESULTS, short, 130),
+        "limitations": _fill(rng, _RESULTS[-1], short),
     }
     plant = plant if plant is not None else planted_ids(n)
     for q in QUERIES:

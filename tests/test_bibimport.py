@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
 from citation_helpers import toy_kb
 from conftest import golden
+from timing import stopped_after
 
 from paperkb import cli
 from paperkb.bibimport import import_bib
@@ -228,3 +230,38 @@ def test_hostile_bib_files_do_not_crash() -> None:
         report = import_bib(kb, text, "peft", DAY)
         for created in report.created:
             assert not parse(created.text).problems
+
+
+# Issue 14, finding 15: two patterns backtracked quadratically over a run of one character. `paperkb import-bib` accepts
+# files up to 10 MB, where these took hours; each entry below took 10–29 s.
+SLOW_ENTRIES = {
+    "arxiv and 20,000 spaces": "@misc{a, title={T}, note={arxiv" + " " * 20_000 + "!}}",
+    "arxiv preprint and 20,000 spaces": "@misc{a, title={T}, journal={arXiv preprint" + " " * 20_000 + "!}}",
+    "arxiv: arxiv: and 20,000 spaces": "@misc{a, title={T}, howpublished={arXiv: arXiv:" + " " * 20_000 + "x}}",
+    "200,000 opening parentheses": "@inproceedings{b, title={T}, booktitle={" + "(" * 200_000 + "}, year={2020}}",
+    "200,000 parentheses in a journal": "@article{c, title={T}, journal={" + "(a" * 100_000 + "}, year={2020}}",
+}
+
+
+@pytest.mark.parametrize("text", list(SLOW_ENTRIES.values()), ids=list(SLOW_ENTRIES))
+def test_hostile_fields_import_in_linear_time(text: str) -> None:
+    started = time.perf_counter()
+    with stopped_after(10):
+        report = import_bib(toy_kb(), text, "peft", DAY)
+    elapsed = time.perf_counter() - started
+    assert len(report.created) == 1 and elapsed < 1, f"{elapsed:.1f} s"
+
+
+def test_arxiv_mentions_and_venue_names_are_read_as_before() -> None:
+    kb = toy_kb()
+    text = (
+        "@misc{a, title={One}, note={arXiv preprint arXiv: 2401.00123v2}}\n"
+        "@misc{b, title={Two}, journal={arXiv:hep-th/9901001}}\n"
+        "@misc{c, title={Three}, howpublished={ArXiv math.GT/0309136}}\n"
+        "@inproceedings{d, title={Four}, booktitle={Proceedings of the 34th Advances in (Conference on) Neural Information Processing"
+        " Systems (NeurIPS 2020)}, year={2020}}\n"
+    )
+    drafts = {c.key: parse(c.text).data for c in import_bib(kb, text, "peft", DAY).created}
+    assert drafts["a"]["arxiv"] == "2401.00123" and drafts["b"]["arxiv"] == "hep-th/9901001"
+    assert drafts["c"]["arxiv"] == "math/0309136"
+    assert drafts["d"]["venue"] == "NeurIPS 2020"

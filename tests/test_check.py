@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def _paper(name: str, **extra: str) -> str:
         "notes:",
         "  motivation: 动机。",
         "  method: 方法。",
-        "  results: 结果。",
+        "  results: 结果：准确率 90.1。",
         'added: "2026-11-24"',
     ]
     lines += [f"{k}: {v}" for k, v in extra.items()]
@@ -146,6 +147,48 @@ def test_github_format_cannot_be_broken_by_a_message(toy: Path, capsys: pytest.C
     assert "\n::error::pwned" not in out
 
 
+SUMMARY_FORGERY = "\\e[2K\\r0 error(s), 0 warning(s) in 8 file(s)\\e[8m"  # YAML escapes: ESC, CR
+
+
+def test_control_characters_from_records_never_reach_the_terminal(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A topic id that erases the line and prints a fake summary: the value reaches the message ("unknown topic '…'"),
+    so every printed field must show control characters as escapes instead of sending them."""
+    text = _paper("forged").replace("topics: [peft]", f'topics: ["peft", "{SUMMARY_FORGERY}", "\\u009b31m", "\\u202egnp.exe"]')
+    (toy / "papers" / "forged.yaml").write_text(text, encoding="utf-8")
+    cli.main(["--root", str(toy), "check"])
+    out = capsys.readouterr().out
+    assert "\\x1b[2K\\r0 error(s), 0 warning(s) in 8 file(s)\\x1b[8m" in out  # the payload reached the output, escaped
+    assert "\\x9b31m" in out and "\\u202egnp.exe" in out
+    assert not {"\x1b", "\r", "\x9b", "\u202e"} & set(out)
+    assert [line for line in out.splitlines() if re.match(r"\d+ error\(s\)", line)] == [out.splitlines()[-1]]
+
+
+def test_github_commands_escape_every_field(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Keys, file names and messages go into `::error file=…::…` lines. GitHub's rules: data escapes `%`, CR and LF;
+    property values also `:` and `,`. A key that holds a newline and a new command must stay inside its annotation."""
+    (toy / "papers" / "inject.yaml").write_text(_paper("inject") + '"x\\n::error::pwned": 1\n', encoding="utf-8")
+    (toy / "papers" / "a,b:c%0A\n::error::file.yaml").write_text(_paper("odd"), encoding="utf-8")
+    (toy / "papers" / "esc.yaml").write_text(_paper("esc", venue='"A \\e]8;;x\\e\\\\ %0A Paper 2021"'), encoding="utf-8")
+    cli.main(["--root", str(toy), "check", "--format", "github"])
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert all(re.match(r"::(error|warning) file=[^,:]*,line=\d+,col=\d+::", line) for line in lines), lines
+    assert "::x\\n::error::pwned: unknown key" in out  # the key reached the message, newline escaped
+    assert "file=papers/a%2Cb%3Ac%250A\\n%3A%3Aerror%3A%3Afile.yaml,line=" in out
+    assert "\\x1b]8;;x\\x1b\\ %250A Paper" in out and "\x1b" not in out
+    assert not re.search(r"^::error::", out, re.M)
+
+
+def test_json_output_keeps_the_data_and_escapes_what_a_terminal_would_run(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = _paper("forged").replace("topics: [peft]", 'topics: ["peft", "\\e[2J\\u009b2J\\u202e"]')
+    (toy / "papers" / "forged.yaml").write_text(text, encoding="utf-8")
+    cli.main(["--root", str(toy), "check", "--format", "json"])
+    out = capsys.readouterr().out
+    assert not {"\x1b", "\x9b", "\u202e"} & set(out)
+    messages = [row["message"] for row in json.loads(out)]
+    assert any("'\x1b[2J\x9b2J\u202e'" in m for m in messages)  # the same data once parsed
+
+
 def test_topic_cycle_and_unknown_parent(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     peft = toy / "topics" / "peft.yaml"
     peft.write_text(peft.read_text(encoding="utf-8").replace("order: 10", "parent: quantization\norder: 10"), encoding="utf-8")
@@ -164,3 +207,14 @@ def test_case_clash_of_file_names(toy: Path, capsys: pytest.CaptureFixture[str])
 def test_not_a_knowledge_base_is_a_message_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--root", str(tmp_path), "check"]) == 1
     assert capsys.readouterr().err.startswith("paperkb: error: no papers/ and topics/ folders")
+
+
+def test_an_old_style_id_with_its_subject_class_is_the_same_paper(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`math.GT/0309136` is arXiv's `math/0309136`: refused with the bare id, and a duplicate of a record that holds it."""
+    for name, arxiv in (("knots", "math/0309136"), ("knots-again", "math.GT/0309136")):
+        text = _paper(name).replace('arxiv: "2106.01234"', f'arxiv: "{arxiv}"').replace("year: 2021", "year: 2003")
+        (toy / "papers" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    code, lines = run(toy, capsys=capsys)
+    assert code == 1
+    assert any("knots-again.yaml" in line and "no subject class" in line and "write 'math/0309136'" in line for line in lines)
+    assert any("knots.yaml" in line and "arXiv id math/0309136 is already recorded in papers/knots-again.yaml" in line for line in lines)

@@ -25,6 +25,8 @@ PAGES = [
     "stats/",
     "search/?q=LoRA",
     "search/?q=检索&year=2023",
+    "list/",
+    "new/",
 ]
 
 MEASURE = """() => {
@@ -97,7 +99,7 @@ def test_text_and_controls_meet_wcag_aa(browser: Any, base_url: str, path: str, 
         v.page.locator("#pkb-q").blur()
     assert v.page.evaluate("document.body.getAttribute('data-md-color-scheme')") == ("slate" if scheme == "dark" else "default")
     found = v.page.evaluate(MEASURE)
-    assert found["texts"] > 20
+    assert found["texts"] > 10
     assert found["fails"] == [], found["fails"][:12]
     v.close()
 

@@ -15,10 +15,14 @@ from typing import Any
 
 import yaml
 
-from paperkb import render
+from paperkb import render, urls
 from paperkb.kb import KnowledgeBase
 
 WORK = ".paperkb-build"
+
+
+class BuildFailed(Exception):
+    """mkdocs or Pagefind failed, or the checkout cannot be built safely; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -28,26 +32,79 @@ class WriteReport:
     unchanged: int
 
 
+def own_folder(path: Path) -> None:
+    """Make `path` a real folder of ours: a symbolic link there (committed, or planted) is removed, never followed.
+
+    The work folder is generated, so replacing a link costs nothing; following one would let `write_tree` delete or
+    overwrite the files of whatever folder it points at.
+    """
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink()
+    path.mkdir(parents=True, exist_ok=True)
+
+
 def write_tree(dest: Path, files: dict[str, str | bytes]) -> WriteReport:
-    """Make `dest` hold exactly `files`, rewriting only files whose bytes changed (so live preview stays quick)."""
+    """Make `dest` hold exactly `files`, rewriting only files whose bytes changed (so live preview stays quick).
+
+    Links are removed first and never followed (os.walk does not enter them), so no write or deletion can reach
+    outside `dest`: `dest` itself and every folder and file below it are real by the time anything is written.
+    """
+    own_folder(dest)
     written = unchanged = removed = 0
+    existing: set[Path] = set()
+    folders: list[Path] = []
+    for folder, dirs, names in os.walk(dest):
+        for name in dirs + names:
+            path = Path(folder, name)
+            if path.is_symlink():
+                path.unlink()
+                removed += 1
+            elif name in names:
+                existing.add(path)
+            else:
+                folders.append(path)
     for rel, content in files.items():
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = dest / rel
-        if path.is_file() and path.read_bytes() == data:
+        if path in existing and path.read_bytes() == data:
             unchanged += 1
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         written += 1
     wanted = {dest / rel for rel in files}
-    for path in sorted(dest.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted:
-            path.unlink()
-            removed += 1
-        elif path.is_dir() and not any(path.iterdir()):
+    for path in existing - wanted:
+        path.unlink()
+        removed += 1
+    for path in sorted(folders, reverse=True):
+        if not any(path.iterdir()):
             path.rmdir()
     return WriteReport(written, removed, unchanged)
+
+
+# What the build reads besides the records: it must be regular files of the checkout. A link there would copy any file
+# of the machine into the site (`site_config/assets/extra.txt -> ../../../secret.txt`) or render it as a template.
+BUILD_INPUTS = ("mkdocs.yml", "templates", "site_config")
+
+
+def links_under(root: Path, rel: str) -> list[str]:
+    """Symbolic links at or below `root/rel`, relative to root; links are listed, never entered."""
+    base = root / rel
+    if base.is_symlink():
+        return [rel]
+    found = []
+    for folder, dirs, names in os.walk(base):
+        found += [Path(folder, n).relative_to(root).as_posix() for n in dirs + names if Path(folder, n).is_symlink()]
+    return sorted(found)
+
+
+def refuse_links(root: Path) -> None:
+    links = [link for rel in BUILD_INPUTS for link in links_under(root, rel)]
+    if links:
+        raise BuildFailed(
+            f"{', '.join(links)}: symbolic link(s) in the site's configuration; the build reads only regular files of the "
+            "checkout (a link could copy any file of this machine into the site) — replace each with the file itself"
+        )
 
 
 def site_settings(root: Path) -> render.Settings:
@@ -61,9 +118,9 @@ def site_settings(root: Path) -> render.Settings:
 
 
 def static_files(root: Path) -> dict[str, str | bytes]:
-    """Our own assets (CSS, JS) copied into the docs folder."""
+    """Our own assets (CSS, JS) copied into the docs folder; links are refused before this runs (`refuse_links`)."""
     assets = root / "site_config" / "assets"
-    return {f"assets/{p.name}": p.read_bytes() for p in sorted(assets.iterdir()) if p.is_file()}
+    return {f"assets/{p.name}": p.read_bytes() for p in sorted(assets.iterdir()) if p.is_file() and not p.is_symlink()}
 
 
 def generated_config(root: Path, kb: KnowledgeBase, site_url: str | None = None) -> dict[str, Any]:
@@ -79,29 +136,33 @@ def generated_config(root: Path, kb: KnowledgeBase, site_url: str | None = None)
     config["docs_dir"] = "docs"
     config["theme"]["custom_dir"] = str(Path("..") / config["theme"]["custom_dir"])
     config["nav"] = render.nav(kb)
+    off_nav = "".join(f"/{urls.topic_page(tid)}\n" for tid in render.topics_off_nav(kb))
+    if off_nav:  # reached through links only, like paper pages: without this `--strict` fails on "not in the nav"
+        config["not_in_nav"] = str(config.get("not_in_nav") or "") + off_nav
     return config
 
 
 def render_into(root: Path, kb: KnowledgeBase, site_url: str | None = None) -> tuple[Path, WriteReport]:
     """Render the site's Markdown and data files into the work folder; return the generated config's path."""
+    refuse_links(root)
     work = root / WORK
     files: dict[str, str | bytes] = dict(render.render_site(kb, site_settings(root)))
     files.update(static_files(root))
+    own_folder(work)
     report = write_tree(work / "docs", files)
     config_path = work / "mkdocs.yml"
+    if config_path.is_symlink():
+        config_path.unlink()
     text = yaml.safe_dump(generated_config(root, kb, site_url), allow_unicode=True, sort_keys=False)
     if not config_path.is_file() or config_path.read_text(encoding="utf-8") != text:
         config_path.write_text(text, encoding="utf-8")
     return config_path, report
 
 
-class BuildFailed(Exception):
-    """mkdocs or Pagefind failed; the message carries their output."""
-
-
 def run_mkdocs(config: Path, out: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-f", str(config), "-d", str(out.resolve())]
+    # No `-q`: it raises mkdocs' log level above WARNING, so warnings are never counted and --strict passes them.
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config), "-d", str(out.resolve())]
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
         raise BuildFailed(f"mkdocs build --strict failed:\n{result.stdout}{result.stderr}")
@@ -117,13 +178,20 @@ def run_pagefind(out: Path) -> str:
 
 
 def build(root: Path, kb: KnowledgeBase, out: Path) -> WriteReport:
-    config, report = render_into(root, kb)
+    # Before anything is written: `mkdocs build --clean` empties the output folder, so a folder that is not a site
+    # (`--out ~/thesis`) or a link to one is refused rather than wiped.
+    if out.is_symlink():
+        raise BuildFailed(f"{out} is a symbolic link; remove it, or name the real folder with --out")
     if out.exists() and not (out / "index.html").exists() and any(out.iterdir()):
         raise BuildFailed(f"{out} exists and is not a built site; choose an empty folder with --out")
+    config, report = render_into(root, kb)
     run_mkdocs(config, out)
     run_pagefind(out)
     return report
 
 
 def clean(root: Path) -> None:
-    shutil.rmtree(root / WORK, ignore_errors=True)
+    work = root / WORK
+    if work.is_symlink():
+        work.unlink()
+    shutil.rmtree(work, ignore_errors=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from paperkb import glossary, identifiers, models, urls
+from paperkb import glossary, identifiers, models, notestandard, urls
 from paperkb.problems import Problem
 from paperkb.records import RecordFile, field_name
 
@@ -23,12 +23,13 @@ _ALLOWED_CONTROL = {"\n"}
 # Cc: controls (NUL, CR, tab, NEL); Cf: format characters (bidi overrides and isolates, zero-width, soft hyphen, BOM);
 # Cs: lone surrogates, which LibYAML refuses but PyYAML's pure-Python parser lets through and which no UTF-8 file can hold.
 _INVISIBLE = {"Cc", "Cf", "Cs"}
-# Paper ids the site already uses for something else: `cite/all.bib` and `cite/all.json` are the whole collection's
-# citations, so a paper called `all` would have its own citation file silently replaced by everyone's.
-# `papers/index.md` is the list of every paper.
-RESERVED_PAPER_IDS = {"all", "index"}
+# Paper ids the site uses for something else, and ids Windows cannot hold as file names: `identifiers.reserved_id_problem`.
 # Index pages live at `indexes/<kind>/<slug>/`, and `indexes/<kind>/index.md` is the list of them all.
 RESERVED_GROUP_SLUGS = {"index"}
+# Code points with no text: private use (U+E000 …) and unassigned (U+0378 …). A value made only of these (and spaces)
+# shows nothing, and the citation exporters, which drop them, were left with an empty author name.
+_NO_TEXT = {"Co", "Cn"}
+_NOT_SHOWN = _NO_TEXT | _INVISIBLE
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -79,6 +80,10 @@ def text_problems(text: str) -> list[str]:
     if text and not text.strip():
         # The models strip one-line fields, so "  " would become an empty title, or an author with no name.
         out.append("holds only spaces; write the text or remove the key")
+    elif text and all(ch.isspace() or unicodedata.category(ch) in _NOT_SHOWN for ch in text):
+        points = ", ".join(sorted({f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) in _NO_TEXT}))
+        if points:
+            out.append(f"holds no text, only private-use or unassigned code points ({points}); write the text")
     return out
 
 
@@ -119,17 +124,14 @@ def check(files: list[RecordFile]) -> list[Problem]:
                 problems.append(
                     _problem(file, ("id",), f"id '{rid}' must equal the file name; rename the file to {rid}.yaml or fix the id")
                 )
-            if group is papers and rid in RESERVED_PAPER_IDS:
-                problems.append(
-                    _problem(
-                        file, ("id",), f"id '{rid}' is reserved (the site's cite/{rid}.bib is the whole collection); choose another id"
-                    )
-                )
+            reserved = identifiers.reserved_id_problem(rid, paper=group is papers) if isinstance(rid, str) else None
+            if reserved:
+                problems.append(_problem(file, ("id",), reserved))
         for clash in by_casefold.values():
             if len(clash) > 1:
-                others = ", ".join(f.path for f in clash)
+                names = ", ".join(f.path for f in clash[:3]) + (f" and {len(clash) - 3:,} more" if len(clash) > 3 else "")
                 for file in clash:
-                    problems.append(_problem(file, (), f"file names differ only in case ({others}); keep one record"))
+                    problems.append(_problem(file, (), f"file names differ only in case ({names}); keep one record"))
 
     # arXiv ids: one record per paper, whatever form the id was pasted in.
     by_arxiv: dict[str, list[RecordFile]] = defaultdict(list)
@@ -138,12 +140,13 @@ def check(files: list[RecordFile]) -> list[Problem]:
         if isinstance(raw, str) and raw.strip():
             by_arxiv[identifiers.normalise_arxiv(raw)].append(file)
     for arxiv, clash in by_arxiv.items():
-        for file in clash:
-            for other in clash:
-                if other is not file:
-                    problems.append(
-                        _problem(file, ("arxiv",), f"arXiv id {arxiv} is already recorded in {other.path}; merge the two records")
-                    )
+        if len(clash) == 2:
+            for file, other in (clash, clash[::-1]):
+                problems.append(_problem(file, ("arxiv",), f"arXiv id {arxiv} is already recorded in {other.path}; merge the two records"))
+        elif len(clash) > 2:
+            for file in clash:
+                message = f"arXiv id {arxiv} is also recorded in {_others(clash, file)}; merge them into one record"
+                problems.append(_problem(file, ("arxiv",), message))
 
     topic_ids = {_raw(f, "id") for f in topics} - {None}
     paper_ids = {_raw(f, "id") for f in papers} - {None}
@@ -160,7 +163,7 @@ def check(files: list[RecordFile]) -> list[Problem]:
         parent = _raw(file, "parent")
         if isinstance(parent, str) and parent not in topic_ids:
             problems.append(_problem(file, ("parent",), f"unknown topic '{parent}'; use an existing topic id or remove `parent`"))
-    problems += _cycles(topics)
+    problems += _topic_tree(topics)
 
     for file in papers:
         paper = file.model if isinstance(file.model, models.Paper) else None
@@ -191,6 +194,16 @@ def check(files: list[RecordFile]) -> list[Problem]:
     problems += _likely_duplicates(papers)
     problems += glossary.check(files)
     return sorted(set(problems))
+
+
+def _others(group: list[RecordFile], file: RecordFile) -> str:
+    """The first other file of a duplicate group and how many more: one problem per file, each of bounded size.
+
+    Naming every other file in every problem made a group of 2,000 records 4 million problems (78 s, 2.5 GB).
+    """
+    first = next(f for f in group if f is not file)
+    rest = len(group) - 2
+    return first.path + (f" and {rest:,} other file{'s' if rest > 1 else ''}" if rest else "")
 
 
 def _list(file: RecordFile, key: str) -> list[Any]:
@@ -233,8 +246,67 @@ def _paper_facts(
             out.append(_problem(file, ("venue",), msg))
         elif parts[1] < paper.year:
             out.append(_problem(file, ("venue",), f"venue year {parts[1]} is before the paper's year {paper.year}; check both"))
+    if paper.anthology:
+        out += _anthology_facts(file, paper, venues)
     if paper.added < (paper.published or paper.added):
         out.append(_problem(file, ("added",), "`added` is before the paper appeared; use the date the record was added"))
+    venue_known = bool(paper.venue and venues is not None and (parts := identifiers.split_venue(paper.venue)) and parts[0] in venues)
+    if venue_known and not paper.authors and not paper.team:
+        # Every BibTeX style warns on a published paper without an author ("empty author in …"), and the citation is
+        # wrong: the record should name them.
+        out.append(
+            _problem(
+                file,
+                ("venue",),
+                "a published paper is cited with its authors: add the complete `authors` list (or `team` for a team-written report)",
+                "warning",
+            )
+        )
+    out += [_problem(file, keys, message, "warning") for keys, message in notestandard.note_problems(paper)]
+    return out
+
+
+def _anthology_facts(file: RecordFile, paper: models.Paper, venues: dict[str, models.Venue] | None) -> list[Problem]:
+    """An Anthology id must agree with the venue (year, a listed volume) and with an Anthology DOI."""
+    anthology = paper.anthology or ""
+    parts = identifiers.split_venue(paper.venue) if paper.venue else None
+    if parts is None:
+        return [_problem(file, ("anthology",), "an Anthology id needs the paper's `venue` too, e.g. 'EMNLP 2023'")]
+    out = []
+    if identifiers.anthology_year(anthology) != parts[1]:
+        out.append(_problem(file, ("anthology",), f"Anthology id {anthology} is not from {paper.venue}; check the id on aclanthology.org"))
+    want = f"10.18653/v1/{anthology}"
+    if paper.doi and paper.doi.startswith("10.18653/") and paper.doi != want:
+        out.append(_problem(file, ("doi",), f"DOI {paper.doi} does not name Anthology paper {anthology}; write '{want}'"))
+    venue = (venues or {}).get(parts[0])
+    edition = venue.edition(parts[1]) if venue else None
+    volume = identifiers.anthology_volume(anthology)
+    if venues is not None and venue is not None and (edition is None or volume not in {v.anthology for v in edition.volumes}):
+        out.append(
+            _problem(
+                file,
+                ("anthology",),
+                f"Anthology volume {volume} is not listed for {paper.venue} in registry/venues.yaml; add it there with "
+                "the volume's full title from aclanthology.org, or check the venue",
+            )
+        )
+    return out
+
+
+def _editions(file: RecordFile, i: int, venue: models.Venue) -> list[Problem]:
+    """Editions oldest first, one per year; an edition's Anthology volumes are from its own year."""
+    out = []
+    years = [e.year for e in venue.editions]
+    for j, edition in enumerate(venue.editions):
+        if j and edition.year <= years[j - 1]:
+            out.append(_problem(file, ("venues", i, "editions", j, "year"), "editions must be listed oldest first, one per year"))
+        for k, vol in enumerate(edition.volumes):
+            if identifiers.anthology_year(vol.anthology) != edition.year:
+                out.append(
+                    _problem(
+                        file, ("venues", i, "editions", j, "volumes", k, "anthology"), f"volume {vol.anthology} is not from {edition.year}"
+                    )
+                )
     return out
 
 
@@ -257,6 +329,8 @@ def _registries(
                     problems.append(
                         _problem(file, ("tags", i, "id"), f"tag id '{tag.id}' is reserved for the list of all tags; choose another")
                     )
+                elif reserved := identifiers.reserved_id_problem(tag.id, paper=False):
+                    problems.append(_problem(file, ("tags", i, "id"), f"tag {reserved}"))
                 tags.add(tag.id)
         elif isinstance(file.model, models.InstitutionFile):
             canon = set()
@@ -283,6 +357,7 @@ def _registries(
                 else:
                     problems += _page_clash(file, ("venues", i, "name"), venue.name, venue_pages)
                 venues[venue.name] = venue
+                problems += _editions(file, i, venue)
                 for name in venue.aliases:
                     venue_alias[name] = venue.name
     return tags, canon, alias, venues, venue_alias
@@ -293,6 +368,8 @@ def _page_clash(file: RecordFile, keys: tuple[str | int, ...], name: str, pages:
     slug = urls.slug(name)
     if slug in RESERVED_GROUP_SLUGS:
         return [_problem(file, keys, f"'{name}' would get the page address '{slug}', which the list of all entries uses; rename it")]
+    if slug in identifiers.WINDOWS_RESERVED:
+        return [_problem(file, keys, f"'{name}' would get the page file '{slug}.md', a device name on Windows; rename it")]
     if slug in pages and pages[slug] != name:
         return [
             _problem(
@@ -303,21 +380,45 @@ def _page_clash(file: RecordFile, keys: tuple[str | int, ...], name: str, pages:
     return []
 
 
-def _cycles(topics: list[RecordFile]) -> list[Problem]:
-    parent = {_raw(f, "id"): _raw(f, "parent") for f in topics}
-    by_id = {_raw(f, "id"): f for f in topics}
-    out = []
-    for start, file in by_id.items():
-        seen = {start}
-        node = parent.get(start)
-        while isinstance(node, str) and node in parent:
-            if node == start:
-                out.append(_problem(file, ("parent",), "topic tree has a cycle through this topic; point `parent` up the tree"))
-                break
-            if node in seen:
-                break
-            seen.add(node)
-            node = parent.get(node)
+# Deeper trees are refused: the navigation, breadcrumbs and topic pages walk the tree, and a chain of 200 nested
+# topics crashed the build. Ten levels is far more than any field needs.
+MAX_TOPIC_DEPTH = 10
+
+
+def _topic_tree(topics: list[RecordFile]) -> list[Problem]:
+    """Cycles and over-deep topics, in one pass: every topic's depth is computed once (linear in the number of topics).
+
+    Depth 1 is a top-level topic; a topic whose `parent` is unknown counts as top-level (its own problem says why).
+    Topics in a cycle, or below one, have no depth.
+    """
+    files = {rid: f for f in topics if isinstance(rid := _raw(f, "id"), str)}
+    up = {tid: p for tid, f in files.items() if isinstance(p := _raw(f, "parent"), str) and p in files}
+    depth: dict[str, int | None] = {}
+    cyclic: list[str] = []
+    for start in files:
+        path: list[str] = []
+        index: dict[str, int] = {}
+        node: str | None = start
+        while node is not None and node not in depth and node not in index:
+            index[node] = len(path)
+            path.append(node)
+            node = up.get(node)
+        below: int | None
+        if node is not None and node in index:  # the walk came back to itself
+            loop = path[index[node] :]
+            cyclic += loop
+            depth.update(dict.fromkeys(loop))
+            path, below = path[: index[node]], None
+        else:
+            below = 0 if node is None else depth[node]
+        for tid in reversed(path):
+            below = None if below is None else below + 1
+            depth[tid] = below
+    out = [_problem(files[tid], ("parent",), "topic tree has a cycle through this topic; point `parent` up the tree") for tid in cyclic]
+    for tid, level in depth.items():
+        if level is not None and level > MAX_TOPIC_DEPTH:
+            message = f"topic is nested {level} levels deep; topics nest at most {MAX_TOPIC_DEPTH} levels — choose a parent higher up"
+            out.append(_problem(files[tid], ("parent",), message))
     return out
 
 
@@ -330,8 +431,7 @@ def _likely_duplicates(papers: list[RecordFile]) -> list[Problem]:
             by_title[_title_key(title)].append(file)
     out = []
     for clash in by_title.values():
-        for file in clash:
-            others = ", ".join(o.path for o in clash if o is not file)
-            if others:
-                out.append(_problem(file, ("title",), f"same title as {others}; likely a duplicate — merge them", "warning"))
+        if len(clash) > 1:
+            for file in clash:
+                out.append(_problem(file, ("title",), f"same title as {_others(clash, file)}; likely a duplicate — merge them", "warning"))
     return out

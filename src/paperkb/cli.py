@@ -18,7 +18,7 @@ from pathlib import Path
 
 from paperkb import __version__, schema
 from paperkb.kb import KnowledgeBase
-from paperkb.problems import Problem, count_errors
+from paperkb.problems import Problem, count_errors, json_safe, printable
 from paperkb.repository import NotAKnowledgeBase, find_root, load_files, load_kb
 
 
@@ -30,20 +30,27 @@ def _root(args: argparse.Namespace) -> Path:
     return find_root(Path(args.root) if args.root else Path.cwd())
 
 
+def _workflow_data(text: str) -> str:
+    """A GitHub workflow command's message: `%`, CR and LF escaped (GitHub's rules), after every control character
+    is made visible, so no value can end the command early, start another, or send a terminal sequence to the log."""
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _workflow_property(text: str) -> str:
+    """A workflow command's property value (`file=…`): the data escapes plus `:` and `,`, which end a property."""
+    return _workflow_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def _format_problems(problems: list[Problem], fmt: str) -> str:
     if fmt == "json":
         rows = [p.__dict__ for p in problems]
-        return json.dumps(rows, ensure_ascii=False, indent=2)
+        return json_safe(json.dumps(rows, ensure_ascii=False, indent=2))
     if fmt == "github":
-
-        def esc(text: str) -> str:  # workflow-command escaping, so a message cannot end the annotation early
-            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
         lines = []
         for p in problems:
             level = "warning" if p.severity == "warning" else "error"
-            props = f"file={esc(p.path).replace(',', '%2C').replace(':', '%3A')},line={p.line},col={p.col}"
-            lines.append(f"::{level} {props}::{esc((p.field + ': ' if p.field else '') + p.message)}")
+            props = f"file={_workflow_property(p.path)},line={p.line},col={p.col}"
+            lines.append(f"::{level} {props}::{_workflow_data((p.field + ': ' if p.field else '') + p.message)}")
         return "\n".join(lines)
     return "\n".join(p.as_text() for p in problems)
 
@@ -157,8 +164,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     """Write the JSON Schemas generated from the models (for editor completion and validation)."""
     root = _root(args)
     out = Path(args.out) if args.out else root / "schema"
+    if out.is_symlink():  # a committed link would make this write outside the checkout
+        raise UserError(f"{out} is a symbolic link; replace it with a folder, or name one with --out")
     out.mkdir(parents=True, exist_ok=True)
     for name, text in schema.json_schemas().items():
+        if (out / name).is_symlink():
+            (out / name).unlink()
         (out / name).write_text(text, encoding="utf-8")
         print(f"wrote {out / name}")
     return 0

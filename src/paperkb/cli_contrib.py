@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from paperkb import arxivapi, fieldref, identifiers, linkcheck, newpaper
+from paperkb import arxivapi, fieldref, identifiers, linkcheck, netfetch, newpaper
 from paperkb.cli import UserError
-from paperkb.repository import find_root, load_files, load_kb
+from paperkb.problems import printable
+from paperkb.repository import find_root, linked_folders, load_files, load_kb
 
 # Module-level so that tests replace them: every test of `paperkb new` and `paperkb links` runs without the network.
 CLIENT = arxivapi.ArxivClient()
@@ -43,6 +44,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         arxiv = newpaper.parse_arxiv_input(args.source)
     except newpaper.NotAnArxivId as err:
         raise UserError(str(err)) from None
+    if "papers" in linked_folders(root):
+        raise UserError("papers/ is a symbolic link; records must be written into the checkout itself — replace it with a folder")
     # Raw values, not models: a knowledge base with an unrelated broken record must still refuse a duplicate.
     files, _ = load_files(root)
     papers = [f for f in files if f.kind == "paper"]
@@ -78,6 +81,8 @@ def cmd_new(args: argparse.Namespace) -> int:
             raise UserError(f"--id '{args.id}' must be lower-case letters, digits and hyphens, e.g. 'self-rag'")
         if args.id in taken:
             raise UserError(f"--id '{args.id}' is taken by papers/{args.id}.yaml; choose another id")
+        if reserved := identifiers.reserved_id_problem(args.id, paper=True):
+            raise UserError(f"--id: {reserved}")
     record_id = args.id or newpaper.record_id(entry, arxiv, taken)
     text = newpaper.draft_text(entry, arxiv, record_id, list(dict.fromkeys(args.topic)), dt.date.today())
     rel = f"papers/{record_id}.yaml"
@@ -89,7 +94,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     if entry is not None:
         category = f", primary category {entry.primary_category}" if entry.primary_category else ""
-        print(f"created {rel}: {entry.title} ({len(entry.authors)} authors, first version {entry.published}{category})")
+        print(printable(f"created {rel}: {entry.title} ({len(entry.authors)} authors, first version {entry.published}{category})"))
     else:
         print(f"created {rel} (scaffold: fill in the TODO lines; rename the file and `id` if you like, e.g. to the short name)")
     if not args.topic:
@@ -102,6 +107,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_fields(args: argparse.Namespace) -> int:
     """Regenerate the field reference in CONTRIBUTING.md from the models (or, with --check, say whether it is stale)."""
     path = _root(args) / "CONTRIBUTING.md"
+    if path.is_symlink():  # it is rewritten in place: a link would make that a write outside the checkout
+        raise UserError(f"{path} is a symbolic link; restore the file from the repository")
     try:
         text = path.read_text(encoding="utf-8")
         fresh = fieldref.splice(text)
@@ -123,23 +130,29 @@ def cmd_fields(args: argparse.Namespace) -> int:
     return 0
 
 
-def probe(url: str, opener: arxivapi.Opener, timeout: float = 20.0) -> tuple[str, str] | None:
+def probe(url: str, opener: arxivapi.Opener, timeout: float = 20.0, rules: netfetch.Rules | None = None) -> tuple[str, str] | None:
     """None when `url` answers; else ("broken", why) for a link that is gone, ("unverified", why) for one that may be back.
 
     HEAD first (no body to download); some servers refuse HEAD (403, 405), so those get a GET before being judged.
     Only 404 and 410 count as broken: a timeout, a 5xx or a 429 says the other site is busy, not that the link is dead.
+    A link the request rules refuse (a redirect to http, a port or an IP address; a name resolving to a private or
+    loopback address) is broken too: it must not be requested at all (netfetch). Each try has one deadline.
     """
     for method in ("HEAD", "GET"):
         request = urllib.request.Request(url, method=method, headers={"User-Agent": arxivapi.USER_AGENT})
         try:
-            with opener(request, timeout=timeout):
-                return None
+            netfetch.within(timeout, lambda: opener(request, timeout=timeout).close(), rules)  # noqa: B023 - run now
+            return None
         except urllib.error.HTTPError as err:
             if err.code in {403, 405} and method == "HEAD":
                 continue
             return ("broken" if err.code in {404, 410} else "unverified", f"HTTP {err.code}")
         except urllib.error.URLError as err:
+            if isinstance(err.reason, netfetch.Refused):
+                return ("broken", f"refused: {err.reason}")
             return ("unverified", str(err.reason))
+        except netfetch.Refused as err:
+            return ("broken", f"refused: {err}")
         except (TimeoutError, OSError) as err:
             return ("unverified", str(err) or type(err).__name__)
     return None  # pragma: no cover - the loop always returns
@@ -151,14 +164,16 @@ def cmd_links(args: argparse.Namespace) -> int:
     kb, _ = load_kb(root)
     if kb is None:
         raise UserError("the records have errors; run `paperkb check` first")
-    opener = LINK_OPENER or arxivapi.ArxivClient().opener
+    checked = netfetch.CheckedOpener()
+    opener = LINK_OPENER or checked
+    rules = None if LINK_OPENER else checked.rules
     limiters: dict[str, arxivapi.RateLimiter] = {}
     broken = unverified = 0
     links = linkcheck.external_links(kb)
     for link in links:
         host = urlsplit(link.url).hostname or ""
         limiters.setdefault(host, arxivapi.RateLimiter(LINK_INTERVAL)).wait()
-        result = probe(link.url, opener, args.timeout)
+        result = probe(link.url, opener, args.timeout, rules)
         if result is None:
             continue
         verdict, why = result
@@ -166,7 +181,7 @@ def cmd_links(args: argparse.Namespace) -> int:
             broken += 1
         else:
             unverified += 1
-        print(f"{link.path}: {link.field}: {'' if verdict == 'broken' else 'warning: '}{link.url}: {why}")
+        print(printable(f"{link.path}: {link.field}: {'' if verdict == 'broken' else 'warning: '}{link.url}: {why}"))
     print(f"{len(links)} link(s) checked: {broken} broken, {unverified} could not be verified")
     return 1 if broken else 0
 

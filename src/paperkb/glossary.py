@@ -110,8 +110,12 @@ class Matcher:
 
 
 def client_data(items: Iterable[Concept]) -> list[list[Any]]:
-    """What search.js needs to rewrite a query: [token, Chinese terms, English terms] per concept, normalised."""
-    return [[c.token, list(c.zh), list(c.en)] for c in items]
+    """What search.js needs to rewrite a query: [token, Chinese terms, English terms, institution or null], normalised.
+
+    For an institution the canonical name is there too: a query that is only an institution lists its papers (the
+    search page's institution filter) before pages that merely mention it.
+    """
+    return [[c.token, list(c.zh), list(c.en), c.key[2:] if c.key.startswith("i:") else None] for c in items]
 
 
 # ---- checks on registry/glossary.yaml ----------------------------------------------------------------------------------

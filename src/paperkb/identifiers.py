@@ -13,18 +13,50 @@ from urllib.parse import quote, urlsplit
 
 from paperkb.names import ascii_fold
 
-# New style since 2007-04: YYMM.NNNN (to 2014-12), YYMM.NNNNN (from 2015-01). Old style: archive(.SC)/YYMMNNN.
-_NEW = re.compile(r"(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})")
-_OLD = re.compile(r"(?P<archive>[a-z]+(?:-[a-z]+)*)(?:\.[A-Z]{2})?/(?P<yy>\d{2})(?P<mm>\d{2})\d{3}")
+# New style since 2007-04: YYMM.NNNN (to 2014-12), YYMM.NNNNN (from 2015-01). Old style: archive/YYMMNNN; a subject
+# class (`math.GT/0309136`) is sometimes pasted with it but is not part of the id (arXiv's id is `math/0309136`).
+# ASCII digits only (re.ASCII): `\d` alone also matches `２１０６.０９６８５` and `𝟤𝟣𝟢𝟨.𝟢𝟫𝟨𝟪𝟧`, which int() reads as 2106.09685,
+# so a look-alike spelling of a recorded id passed the check and dodged the duplicate rule.
+_NEW = re.compile(r"(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})", re.ASCII)
+_OLD = re.compile(r"(?P<archive>[a-z]+(?:-[a-z]+)*)/(?P<yy>\d{2})(?P<mm>\d{2})\d{3}", re.ASCII)
+_OLD_CLASS = re.compile(r"(?P<archive>[a-z]+(?:-[a-z]+)*)\.[A-Z]{2}/(?P<num>\d{7})", re.ASCII)
 _PASTED = re.compile(
     r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(?P<id>.+?)(?:\.pdf)?/?$|^arxiv:(?P<bare>.+)$",
     re.IGNORECASE,
 )
-_VERSION = re.compile(r"v\d+$")
+_VERSION = re.compile(r"v\d+$", re.ASCII)
 
 GITHUB_REPO = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"
-DOI = r"^10\.\d{4,9}/[^\s]{1,200}$"
+DOI = r"^10\.[0-9]{4,9}/[^\s]{1,200}$"  # [0-9], not \d: pydantic's regex engine reads \d as any Unicode digit
 SLUG = r"^[a-z0-9][a-z0-9-]{1,80}$"
+# ACL Anthology paper ids: new style `2023.emnlp-main.923` (year, volume, paper), old style `N19-1423` (collection
+# letter, two-digit year, then the volume's digit and the paper's three digits; workshops `W19-` take two volume digits).
+ANTHOLOGY = r"^(?:\d{4}\.[a-z0-9]+(?:-[a-z0-9]+)*\.\d{1,4}|[A-Z]\d{2}-\d{4})$"
+# arXiv subject classes: `cs.CL`, `stat.ML`, `math.OC`, and archives without a subject class such as `hep-th`.
+ARXIV_CLASS = r"^[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]{2,6})?$"
+# Pages as the proceedings print them: one page or first-last, ASCII hyphen ('4171-4186').
+PAGES = r"^\d{1,6}(?:-\d{1,6})?$"
+
+# File names Windows refuses whatever their extension (`con.yaml`, `nul.md`): a record, topic or tag with such an id
+# could not be checked out there, and its page could not be written.
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))})
+# Paper ids the site already uses for something else: `cite/all.bib` is the whole collection's citations, and
+# `papers/index.md` would be the `/papers/` folder's own page (taking it over, and breaking its own feed, JSON and
+# Open Graph addresses).
+RESERVED_PAPER_IDS = {
+    "all": "the site's cite/all.bib is the whole collection",
+    "index": "papers/index.md would become the site's /papers/ page, away from its own address",
+}
+
+
+def reserved_id_problem(value: str, *, paper: bool) -> str | None:
+    """Why `value` cannot be the id of a record (a paper when `paper`), worded as rule and remedy; None when it can."""
+    if value in WINDOWS_RESERVED:
+        names = "con, prn, aux, nul, com0–com9, lpt0–lpt9"
+        return f"id '{value}' is a device name on Windows ({names}), where its file cannot exist; choose another id"
+    if paper and value in RESERVED_PAPER_IDS:
+        return f"id '{value}' is reserved ({RESERVED_PAPER_IDS[value]}); choose another id"
+    return None
 
 
 def arxiv_problem(value: str) -> str | None:
@@ -32,6 +64,8 @@ def arxiv_problem(value: str) -> str | None:
     bare = normalise_arxiv(value)
     if bare != value:
         if arxiv_problem(bare) is None:
+            if _OLD_CLASS.fullmatch(value):
+                return f"an old-style arXiv id has no subject class ('{value}' is arXiv's '{bare}'); write '{bare}'"
             return f"must be the bare arXiv id without version or URL; write '{bare}'"
         return f"'{value}' is not an arXiv id; write the id only, e.g. '2106.09685' or 'hep-th/9901001'"
     new = _NEW.fullmatch(value)
@@ -64,7 +98,9 @@ def normalise_arxiv(value: str) -> str:
     if pasted:
         text = pasted["id"] or pasted["bare"] or text
     text = text.removesuffix(".pdf")
-    return _VERSION.sub("", text) if (_NEW.match(text) or "/" in text) else text
+    text = _VERSION.sub("", text) if (_NEW.match(text) or "/" in text) else text
+    with_class = _OLD_CLASS.fullmatch(text)
+    return f"{with_class['archive']}/{with_class['num']}" if with_class else text
 
 
 def arxiv_year(arxiv: str) -> int | None:
@@ -122,14 +158,37 @@ def doi_link(doi: str) -> str:
     return f"https://doi.org/{quote(doi, safe='/:;()')}"
 
 
+def anthology_volume(anthology: str) -> str:
+    """The Anthology volume a paper id belongs to: '2023.emnlp-main.923' -> '2023.emnlp-main', 'N19-1423' -> 'N19-1'.
+
+    The volume decides the proceedings title (long papers, short papers, Findings …), so the registry lists titles by it.
+    """
+    if "." in anthology:
+        return anthology.rsplit(".", 1)[0]
+    digits = 2 if anthology.startswith("W") else 1  # workshops number their volumes 01-99
+    return anthology[: 4 + digits]
+
+
+def anthology_year(anthology: str) -> int:
+    """The year in an Anthology id ('2023.' or the two digits after the collection letter)."""
+    if "." in anthology:
+        return int(anthology[:4])
+    yy = int(anthology[1:3])
+    return 1900 + yy if yy >= 50 else 2000 + yy
+
+
+def anthology_link(anthology: str) -> str:
+    return f"https://aclanthology.org/{quote(anthology, safe='.-')}/"
+
+
 def arxiv_doi(arxiv: str) -> str:
     """arXiv registers a DataCite DOI for every paper."""
     return f"10.48550/arXiv.{arxiv}"
 
 
 def unique_id(base: str, taken: set[str]) -> str:
-    """`base`, or `base-2`, `base-3` … — the first that no existing record uses (new and imported drafts)."""
-    if base not in taken:
+    """`base`, or `base-2`, `base-3` … — the first that no existing record uses and no rule reserves (drafts)."""
+    if base not in taken and reserved_id_problem(base, paper=True) is None:
         return base
     n = 2
     while f"{base}-{n}" in taken:
@@ -137,7 +196,7 @@ def unique_id(base: str, taken: set[str]) -> str:
     return f"{base}-{n}"
 
 
-_VENUE = re.compile(r"(?P<series>.+?) (?P<year>\d{4})")
+_VENUE = re.compile(r"(?P<series>.+?) (?P<year>\d{4})", re.ASCII)
 _WORD_SPLIT = re.compile(r"[\s\-_/:,.;!?()\[\]]+")  # apostrophes stay inside words: Łukasz's → lukaszs
 
 

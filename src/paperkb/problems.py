@@ -6,10 +6,47 @@ and print it in a stable order, instead of stopping at the first mistake.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+# What a terminal or a CI log must never receive raw: controls (ESC starts a terminal sequence that can erase or rewrite
+# lines, CR returns to the line's start), format characters (bidi overrides reorder what is shown), surrogates, and
+# line and paragraph separators. Record values reach messages ("unknown topic '…'"), so every printed field passes here.
+_UNSAFE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(ch: str) -> str:
+    if ch in _SHORT:
+        return _SHORT[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def printable(text: str) -> str:
+    """`text` with every unsafe character written as a Python-style escape (`\\x1b`, `\\r`, `\\u202e`), visible and inert."""
+    if text.isprintable():  # one C loop; almost every message takes this path
+        return text
+    return "".join(_escape(ch) if unicodedata.category(ch) in _UNSAFE else ch for ch in text)
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the same unsafe characters as `\\uXXXX` escapes: the same data, safe to print."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) in _UNSAFE and ch != "\n":  # json.dumps writes newlines of the layout itself
+            units = ch.encode("utf-16-be", "surrogatepass")
+            out.append("".join(f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2)))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 @dataclass(frozen=True, order=True)
@@ -25,8 +62,8 @@ class Problem:
 
     def as_text(self) -> str:
         tag = "warning: " if self.severity == "warning" else ""
-        field = self.field or "(file)"
-        return f"{self.path}:{self.line}:{self.col}: {field}: {tag}{self.message}"
+        field = printable(self.field) or "(file)"
+        return f"{printable(self.path)}:{self.line}:{self.col}: {field}: {tag}{printable(self.message)}"
 
 
 def count_errors(problems: list[Problem]) -> int:

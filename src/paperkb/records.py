@@ -77,6 +77,10 @@ _PATTERN_HINTS = {
     "id": "must be lower-case letters, digits and hyphens (2–81 characters), e.g. 'lora' or 'self-rag'",
     "code": "must be a GitHub repository written 'owner/repo', e.g. 'microsoft/LoRA'",
     "doi": "must be a DOI starting with '10.', e.g. '10.18653/v1/N19-1423'",
+    "anthology": "must be an ACL Anthology id as its page shows it, e.g. '2023.emnlp-main.923' or 'N19-1423' (no URL)",
+    "arxiv_class": "must be an arXiv category such as 'cs.CL' or 'stat.ML', as arXiv lists it",
+    "pages": "must be a page or a range written with one ASCII hyphen, e.g. '4171-4186' (not an en dash or '--')",
+    "volume": "must be the volume number only, e.g. '36'",
 }
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from paperkb import bibtex, charts, citation, csl, feeds, identifiers, listpages, safetext, searchindex, urls
+from paperkb import bibtex, charts, citation, csl, feeds, identifiers, listpages, ris, safetext, searchindex, urls
 from paperkb.kb import KnowledgeBase
 from paperkb.models import Paper, Topic
 
@@ -299,9 +299,11 @@ class SiteRenderer:
             "search.md.j2", "search.md", {"title": "搜索", "hide": ["toc"], "pkb_kind": "search"}, facets=searchindex.FACETS
         )
         out["search/terms.json"] = searchindex.client_data(self.kb)
+        out["list.md"] = self._render("list.md.j2", "list.md", {"title": "待读", "hide": ["toc"]})
         out["papers.json"] = feeds.papers_json(self.kb, self.settings.site_url)
         out["feed.xml"] = feeds.atom_feed(self.kb, self.settings.site_url, self.settings.site_name, self.settings.feed_size)
         out.update(self.citations())
+        out.update(self.topic_feeds())
         return out
 
     def citations(self) -> dict[str, str]:
@@ -315,12 +317,31 @@ class SiteRenderer:
         for paper in self.kb.papers:
             out[f"cite/{paper.id}.bib"] = self.views[paper.id].bibtex
             out[f"cite/{paper.id}.json"] = csl.export_csl(self.kb, [paper])
+            out[f"cite/{paper.id}.ris"] = self.ris_records[paper.id]
         for topic in self.kb.topics:
             papers = self.kb.papers_under(topic.id)
             out[f"cite/topics/{topic.id}.bib"] = self._bibtex(papers)
             out[f"cite/topics/{topic.id}.json"] = self._csl(papers)
+            out[f"cite/topics/{topic.id}.ris"] = self._ris(papers)
         out["cite/all.bib"] = self._bibtex(self.kb.papers)
         out["cite/all.json"] = self._csl(self.kb.papers)
+        out["cite/all.ris"] = self._ris(self.kb.papers)
+        return out
+
+    def topic_feeds(self) -> dict[str, str]:
+        """An Atom feed per topic (its papers and its sub-topics'), next to the topic's page: topics/<id>/feed.xml."""
+        out = {}
+        for topic in self.kb.topics:
+            page = f"{self.settings.site_url}{urls.page_dir(urls.topic_page(topic.id))}"
+            out[feeds.topic_feed_path(topic.id)] = feeds.atom_feed(
+                self.kb,
+                self.settings.site_url,
+                f"{topic.name} · {self.settings.site_name}",
+                self.settings.feed_size,
+                papers=self.kb.papers_under(topic.id),
+                page=page,
+                path=feeds.topic_feed_path(topic.id),
+            )
         return out
 
     def _by_key(self, papers: Iterable[Paper]) -> list[Paper]:
@@ -334,6 +355,14 @@ class SiteRenderer:
     def csl_items(self) -> dict[str, dict[str, Any]]:
         return {p.id: csl.item_for(self.kb, p, self.keys[p.id]) for p in self.kb.papers}
 
+    @cached_property
+    def ris_records(self) -> dict[str, str]:
+        return {p.id: ris.record_for(self.kb, p, self.keys[p.id]) for p in self.kb.papers}
+
+    def _ris(self, papers: Iterable[Paper]) -> str:
+        """`ris.export_ris(kb, papers)` from cached records (same records, order and separators)."""
+        return "\n".join(self.ris_records[p.id] for p in self._by_key(papers))
+
     def _csl(self, papers: Iterable[Paper]) -> str:
         """`csl.export_csl(kb, papers)` from cached items (same items, order and JSON layout)."""
         return json.dumps([self.csl_items[p.id] for p in self._by_key(papers)], ensure_ascii=False, indent=2) + "\n"
@@ -342,26 +371,47 @@ class SiteRenderer:
 INDEXES = listpages.INDEXES
 
 
-def nav(kb: KnowledgeBase) -> list[Any]:
-    """MkDocs navigation: home, the topic tree under /topics/, indexes, new, stats, search. Paper pages are deliberately absent.
+# Material renders the whole navigation into every page (every topic in every page's menu and phone drawer, issue 12;
+# no `navigation.prune`), so the part the topics add is bounded: three levels, at most 40 topics under each parent, by
+# `order`. 1,000 flat topics put ~300 KB of navigation on every page before this. Topics left out are linked from their parent's
+# page and the home page, and listed in `not_in_nav` (build.generated_config).
+NAV_DEPTH = 3
+NAV_CHILDREN = 40
 
-    Every section starts with its own page (`navigation.indexes`): 主题 opens /topics/, a parent topic opens its own page.
-    """
 
-    def entry(topic: Topic) -> Any:
-        children = kb.children.get(topic.id, [])
+def _nav_topics(kb: KnowledgeBase) -> tuple[list[Any], set[str]]:
+    """The topic part of the navigation, and the ids of the topics in it."""
+    shown: set[str] = set()
+
+    def entry(topic: Topic, level: int) -> Any:
+        shown.add(topic.id)
+        children = kb.children.get(topic.id, [])[:NAV_CHILDREN] if level < NAV_DEPTH else []
         page = urls.topic_page(topic.id)
         title = html.escape(topic.name, quote=True)  # Material prints nav titles unescaped (footer, sidebar)
         if not children:
             return {title: page}
-        return {title: [page, *(entry(c) for c in children)]}
+        return {title: [page, *(entry(c, level + 1) for c in children)]}
 
+    return [entry(t, 1) for t in kb.children.get(None, [])[:NAV_CHILDREN]], shown
+
+
+def topics_off_nav(kb: KnowledgeBase) -> list[str]:
+    """Ids of the topics the navigation leaves out (see NAV_DEPTH), sorted."""
+    return sorted(t.id for t in kb.topics if t.id not in _nav_topics(kb)[1])
+
+
+def nav(kb: KnowledgeBase) -> list[Any]:
+    """MkDocs navigation: home, the topic tree under /topics/, indexes, new, stats, search. Paper pages are absent.
+
+    Every section starts with its own page (`navigation.indexes`): 主题 opens /topics/, a parent topic opens its own page.
+    """
     indexes = [{title: f"indexes/{kind}/index.md"} for kind, title in INDEXES]
     return [
         {"首页": "index.md"},
-        {"主题": ["topics/index.md", *(entry(t) for t in kb.children.get(None, []))]},
+        {"主题": ["topics/index.md", *_nav_topics(kb)[0]]},
         {"索引": ["indexes/index.md", {"全部论文": "papers/index.md"}, *indexes, {"新增": "new.md"}, {"统计": "stats.md"}]},
         {"搜索": "search.md"},
+        {"待读": "list.md"},
     ]
 
 

@@ -19,6 +19,8 @@ REGISTRY: dict[str, Kind] = {
     "registry/venues.yaml": "venues",
     "registry/glossary.yaml": "glossary",
 }
+# Without a glossary, search still matches each language on its own (and institutions in both).
+OPTIONAL = {"registry/glossary.yaml"}
 
 
 class NotAKnowledgeBase(Exception):
@@ -33,15 +35,26 @@ def find_root(start: Path) -> Path:
     raise NotAKnowledgeBase(f"no papers/ and topics/ folders at or above {start}; run inside a paperkb checkout or pass --root")
 
 
+FOLDERS = ("papers", "topics", "registry")
+
+
+def linked_folders(root: Path) -> list[str]:
+    """Record folders that are symbolic links: their files would come from outside the checkout, so none is read."""
+    return [folder for folder in FOLDERS if (root / folder).is_symlink()]
+
+
 def discover(root: Path) -> list[tuple[str, Kind]]:
-    """Every record file, as (path relative to root, kind), sorted."""
+    """Every record file, as (path relative to root, kind), sorted; nothing inside a linked folder."""
     found: list[tuple[str, Kind]] = []
+    linked = linked_folders(root)
     for folder, kind in (("papers", "paper"), ("topics", "topic")):
+        if folder in linked:
+            continue
         for path in sorted((root / folder).iterdir()):
             if path.suffix in {".yaml", ".yml"} and (path.is_symlink() or path.is_file()):
                 found.append((f"{folder}/{path.name}", kind))  # type: ignore[arg-type]
     for rel, kind in REGISTRY.items():
-        if (root / rel).is_file():
+        if "registry" not in linked and ((root / rel).is_file() or (root / rel).is_symlink()):
             found.append((rel, kind))
     return found
 
@@ -66,10 +79,15 @@ def load_files(root: Path) -> tuple[list[RecordFile], list[Problem]]:
     finally:
         if gc_was_enabled:
             gc.enable()
+    linked = linked_folders(root)
+    for folder in linked:
+        problems.append(Problem(f"{folder}/", 1, 1, "", f"{folder}/ is a symbolic link; records must be files of the checkout itself"))
     for rel in REGISTRY:
-        if not (root / rel).is_file():
+        if rel not in OPTIONAL and "registry" not in linked and not ((root / rel).is_file() or (root / rel).is_symlink()):
             problems.append(Problem(rel, 1, 1, "", "registry file is missing; restore it from the repository"))
     for folder in ("papers", "topics"):
+        if folder in linked:
+            continue
         for path in sorted((root / folder).iterdir()):
             if path.is_file() and path.suffix == ".yml":
                 problems.append(Problem(f"{folder}/{path.name}", 1, 1, "", "use the .yaml extension; rename the file"))

@@ -9,8 +9,12 @@ page by one of exactly three roads, each closed for its context:
 - `html_text(text)`: fields placed inside raw HTML blocks (cards, metadata). HTML-escaped, whitespace collapsed.
 - `notes_html(text)`: the notes, which may use light Markdown. Escaped first (so no raw HTML survives), rendered with plain
   Python-Markdown (no extensions), then cleaned by nh3 down to a small allow-list of tags with no attributes at all.
-  Inline math `$…$` becomes a span with a fixed class holding MathML (mathml.py, itself allow-listed and checked again
-  by nh3 here), or the formula as text when it cannot be converted safely.
+  Code spans and inline math `$…$` are taken out before Markdown runs (math becomes a span with a fixed class holding
+  MathML from mathml.py, itself allow-listed and checked again by nh3 here, or the formula as text when it cannot be
+  converted safely);
+  brackets and stray backticks are escaped, so no link ever forms; lists nest at most four levels.
+
+Every function here is linear in the length of its text (tests/test_hostile_linear.py).
 Links are never taken from text; they are built from validated identifiers (see identifiers.py).
 """
 
@@ -27,16 +31,22 @@ from paperkb import mathml
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")  # Python-Markdown's escapable characters, plus tables' pipe
 _SPACE = re.compile(r"\s+")
+# Inline math: a bounded match (at most 300 characters between the dollars), tried only where a `$` is.
 _MATH = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]{1,300}?)(?<!\s)\$(?!\d)")
-# A code span is matched first, so that `$x$` inside backticks stays code (Python-Markdown's own code-span rule).
-_CODE_OR_MATH = re.compile(r"(?P<code>(?<!\\)(?P<ticks>`+).+?(?<!`)(?P=ticks)(?!`))|" + _MATH.pattern)
+# What the inline scan stops at: a backslash escape Python-Markdown knows, a run of backticks, a dollar, a bracket, a
+# line break. Every other character is copied as it is.
+_INLINE_TOKEN = re.compile(r"\\[\\`*_{}\[\]()#+\-.!]|`+|[$\[\]\n]")
+_SPAN_TOKEN = "\ue000{}\ue001"  # private-use placeholders: Markdown leaves them alone (it uses \x02/\x03 itself)
+_SPAN_BACK = re.compile("\ue000([0-9]+)\ue001")
 _CODE = re.compile(r"<code>(.*?)</code>", re.S)
-_MATH_TOKEN = "\ue000{}\ue001"  # private-use placeholders: Markdown leaves them alone (it uses \x02/\x03 itself)
 
 # One converter, reset per use: building a Markdown instance per note dominated rendering at 10,000 papers.
 _MARKDOWN = markdown.Markdown(extensions=[], output_format="html")
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "code", "br", "span", "blockquote"}
+# What nh3 keeps of a rendered note: those tags, and the MathML that mathml.py builds from formulas.
+CLEAN_TAGS = ALLOWED_TAGS | mathml.MATHML_TAGS
+CLEAN_ATTRIBUTES = {"span": {"class"}, **{tag: set(mathml.MATHML_ATTRIBUTES) for tag in mathml.MATHML_TAGS}}
 
 
 def collapse(text: str) -> str:
@@ -58,6 +68,27 @@ def inline(text: str) -> Markup:
 
 
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d{1,3}[.)])\s")
+_MARKER = re.compile(r"(?:[-*+]|[0-9]{1,9}[.)])(?=[ \t])")
+# A list nests at most four levels: one per line (a second marker on the same line is shown as text) and three more by
+# indentation (Python-Markdown nests by four columns). Without a cap, `"- " * 500` or `"1. " * 500` in a note made
+# Python-Markdown recurse once per marker and die with RecursionError in the middle of a build.
+MAX_LIST_INDENT = 12
+
+
+def _cap_nesting(line: str) -> str:
+    rest = line.lstrip(" \t")
+    indent = line[: len(line) - len(rest)]
+    if len(indent.expandtabs(4)) > MAX_LIST_INDENT:
+        indent = " " * MAX_LIST_INDENT
+    first = _MARKER.match(rest)
+    if first:
+        gap = len(rest) - len(rest[first.end() :].lstrip(" \t"))
+        second = _MARKER.match(rest, gap)
+        if second:
+            mark = second.group()
+            escaped = "\\" + mark if mark[0] in "-*+" else mark[:-1] + "\\" + mark[-1]
+            rest = rest[:gap] + escaped + rest[second.end() :]
+    return indent + rest
 
 
 def _blocks(text: str) -> str:
@@ -78,7 +109,7 @@ def _blocks(text: str) -> str:
             if not in_list and out and out[-1] != "":
                 out.append("")
             in_list = True
-            out.append(line)
+            out.append(_cap_nesting(line))
         else:
             if out and out[-1] != "":
                 out.append("")
@@ -94,31 +125,82 @@ def tldr_html(text: str) -> Markup:
     return Markup(rendered.removeprefix("<p>").removesuffix("</p>")) if rendered.count("<p>") == 1 else html_text(text)
 
 
+def _inline_spans(source: str) -> tuple[str, list[str]]:
+    """Take code spans and inline math out of (escaped) Markdown source before Python-Markdown sees it; one linear scan.
+
+    A code span is a run of backticks and the next run of the same length on the same line (CommonMark's rule); a run
+    without one is shown as backticks. Spans and formulas become placeholders for HTML written here; every other
+    backtick and every bracket is backslash-escaped, so Python-Markdown's own code-span and link patterns, which
+    backtrack over such runs (a note of 2,000 backticks took 17 s, 8,000 brackets 7 s), never run. Links are never
+    wanted: nh3 would drop the element anyway, and now `[x](y)` shows as typed.
+    """
+    tokens = list(_INLINE_TOKEN.finditer(source))
+    # For each backtick run, the index of the next run of the same length on the same line (scanning backwards).
+    closer: dict[int, int] = {}
+    following: dict[int, int] = {}
+    for i in range(len(tokens) - 1, -1, -1):
+        text = tokens[i].group()
+        if text == "\n":
+            following = {}
+        elif text[0] == "`":
+            if len(text) in following:
+                closer[i] = following[len(text)]
+            following[len(text)] = i
+    out: list[str] = []
+    spans: list[str] = []
+    pos = 0
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.start() < pos:  # inside a formula taken out already
+            i += 1
+            continue
+        out.append(source[pos : token.start()])
+        text = token.group()
+        pos = token.end()
+        if text[0] == "`":
+            if i in closer:
+                end = tokens[closer[i]]
+                spans.append("<code>" + source[token.end() : end.start()].strip() + "</code>")
+                out.append(_SPAN_TOKEN.format(len(spans) - 1))
+                pos = end.end()
+                i = closer[i]
+            else:
+                out.append("\\`" * len(text))
+        elif text == "$" and (math := _MATH.match(source, token.start())):
+            spans.append(f'<span class="pkb-math">{mathml.to_mathml(html.unescape(math[1])) or math[1]}</span>')
+            out.append(_SPAN_TOKEN.format(len(spans) - 1))
+            pos = math.end()
+        elif text in "[]":
+            out.append("\\" + text)
+        else:
+            out.append(text)
+        i += 1
+    out.append(source[pos:])
+    return "".join(out), spans
+
+
 def notes_html(text: str) -> Markup:
-    """Light Markdown (paragraphs, lists, bold, italics, inline code, inline math) to sanitised HTML on few lines."""
-    maths: list[str] = []
+    """Light Markdown (paragraphs, lists, bold, italics, inline code, inline math) to sanitised HTML on few lines.
 
-    def keep(match: re.Match[str]) -> str:
-        if match["code"]:
-            return match["code"]
-        maths.append(match.group(match.re.groups))
-        return _MATH_TOKEN.format(len(maths) - 1)
-
+    Linear in the length of the text: every step is a single scan (no regular expression here or in the Markdown
+    patterns that still run can backtrack over a run of one character), and lists nest at most four levels deep.
+    """
     source = html.escape(_blocks(text.replace("\r\n", "\n")), quote=False)
     # The placeholders are characters a contributor can type too; typed ones become character references first, or
     # "\ue0000\ue001" in a note would be replaced by the note's first formula (text silently duplicated and lost).
     source = source.replace("\ue000", "&#xe000;").replace("\ue001", "&#xe001;")
-    source = _CODE_OR_MATH.sub(keep, source)
+    # Code and formulas keep the text as escaped above: Markdown never sees (and never re-escapes) what is inside them.
+    source, spans = _inline_spans(source)
     rendered = _MARKDOWN.reset().convert(source)
-    # Markdown escapes `&` inside code once more, and the text was escaped already: `<T>` would show as `&lt;T&gt;`.
-    # Inside code every `&` is the start of an entity html.escape wrote, so one level is undone there.
+    # An indented code block is Markdown's own and escapes `&` once more: inside it every `&` starts an entity that
+    # html.escape wrote, so one level is undone there (before our own code spans go back in).
     rendered = _CODE.sub(lambda m: "<code>" + m[1].replace("&amp;", "&") + "</code>", rendered)
-    for i, expr in enumerate(maths):
-        rendered = rendered.replace(_MATH_TOKEN.format(i), f'<span class="pkb-math">{mathml.to_mathml(html.unescape(expr)) or expr}</span>')
+    rendered = _SPAN_BACK.sub(lambda m: spans[int(m[1])], rendered)
     clean = nh3.clean(
         rendered,
-        tags=ALLOWED_TAGS | mathml.MATHML_TAGS,
-        attributes={"span": {"class"}, **{tag: set(mathml.MATHML_ATTRIBUTES) for tag in mathml.MATHML_TAGS}},
+        tags=CLEAN_TAGS,
+        attributes=CLEAN_ATTRIBUTES,
         url_schemes=set(),
         link_rel=None,
         strip_comments=True,

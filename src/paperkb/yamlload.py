@@ -18,6 +18,7 @@ Problems are collected, not raised, as far as parsing allows: a contributor sees
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ _RESOLVER = Resolver()
 
 MAX_BYTES = 64 * 1024
 MAX_DEPTH = 12
+MAX_DIGITS = 15  # the longest whole number every YAML reader keeps exactly (JavaScript's are doubles)
 
 Path = tuple[str | int, ...]
 
@@ -111,6 +113,13 @@ def _scalar(doc: Document, event: Any, path: Path) -> Any:
         return value
     if kind == "int":
         if _DECIMAL.fullmatch(value):
+            digits = len(value.lstrip("+-"))
+            if digits > MAX_DIGITS:
+                # int() refuses more than 4,300 digits (a traceback); JavaScript YAML readers round past 15 anyway.
+                doc.problems.append(
+                    (loc, path, f"`{value[:12]}…` is a whole number of {digits:,} digits; numbers in records have at most {MAX_DIGITS}")
+                )
+                return value
             return int(value)
         doc.problems.append((loc, path, f"`{value}` is read as an octal, hex or base-60 number by YAML tools; quote it ('{value}')"))
         return value
@@ -221,3 +230,16 @@ def parse(text: str) -> Document:
 def load(raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
     """Decode and parse one file's bytes."""
     return parse(decode(raw, max_bytes))
+
+
+# Characters a YAML file may not hold raw (DEL, C1 controls, surrogates, U+FFFE/FFFF) or reads as line breaks inside
+# a quoted scalar (NEL, U+2028, U+2029, which would fold into a space). JSON escapes only C0 controls.
+_QUOTE_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar that this loader (and every YAML reader) reads back as exactly `text`.
+
+    JSON strings are valid YAML: '2310.11511' stays text and 'no' stays a word; a newline or `"` cannot end the value.
+    """
+    return _QUOTE_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(text, ensure_ascii=False))
