@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import rispy
 from conftest import ROOT
-from test_browser import Visit, base_url, browser  # noqa: F401 (fixtures)
+from sitetools import Visit
 
 from paperkb.bibtex import export_bibtex
 from paperkb.csl import export_csl
@@ -33,7 +33,7 @@ def kb() -> KnowledgeBase:
 
 
 @pytest.fixture
-def reader(browser: Any) -> Iterator[Visit]:  # noqa: F811
+def reader(browser: Any) -> Iterator[Visit]:
     v = Visit(browser, accept_downloads=True)
     yield v
     assert v.foreign() == [], "requests left localhost"
@@ -70,7 +70,7 @@ def _add_three(page: Any, base: str) -> list[str]:
     return ids
 
 
-def test_three_papers_from_three_pages_export_as_the_cli_would(reader: Visit, base_url: str, kb: KnowledgeBase) -> None:  # noqa: F811
+def test_three_papers_from_three_pages_export_as_the_cli_would(reader: Visit, base_url: str, kb: KnowledgeBase) -> None:
     page = reader.page
     ids = _add_three(page, base_url)
     page.reload()
@@ -92,7 +92,7 @@ def test_three_papers_from_three_pages_export_as_the_cli_would(reader: Visit, ba
     assert _listed(page) == ids[1:]
 
 
-def test_share_url_round_trip(browser: Any, base_url: str) -> None:  # noqa: F811
+def test_share_url_round_trip(browser: Any, base_url: str) -> None:
     sender = Visit(browser)
     ids = _add_three(sender.page, base_url)
     sender.page.goto(base_url + "list/")
@@ -116,7 +116,7 @@ def test_share_url_round_trip(browser: Any, base_url: str) -> None:  # noqa: F81
     receiver.close()
 
 
-def test_a_paper_removed_by_a_rebuild_is_named_and_can_be_dropped(reader: Visit, base_url: str) -> None:  # noqa: F811
+def test_a_paper_removed_by_a_rebuild_is_named_and_can_be_dropped(reader: Visit, base_url: str) -> None:
     page = reader.page
     page.goto(base_url + "list/")
     page.evaluate("localStorage.setItem('pkb-list', JSON.stringify(['lora', 'retired-paper', 'qlora']))")
@@ -134,7 +134,7 @@ def test_a_paper_removed_by_a_rebuild_is_named_and_can_be_dropped(reader: Visit,
     reader.errors[:] = [e for e in reader.errors if "404" not in e]  # the browser logs the 404s themselves
 
 
-def test_export_works_offline_from_the_cached_entries(reader: Visit, base_url: str, kb: KnowledgeBase) -> None:  # noqa: F811
+def test_export_works_offline_from_the_cached_entries(reader: Visit, base_url: str, kb: KnowledgeBase) -> None:
     page = reader.page
     ids = _add_three(page, base_url)
     page.goto(base_url + "list/")
@@ -148,12 +148,12 @@ def test_export_works_offline_from_the_cached_entries(reader: Visit, base_url: s
 
 
 @pytest.mark.parametrize("path", ["indexes/tags/lora/", "topics/peft/", "search/?q=LoRA"])
-def test_a_list_page_and_search_results_export_the_shown_set(reader: Visit, base_url: str, kb: KnowledgeBase, path: str) -> None:  # noqa: F811
+def test_a_list_page_and_search_results_export_the_shown_set(reader: Visit, base_url: str, kb: KnowledgeBase, path: str) -> None:
     page = reader.page
     page.goto(base_url + path)
     bar = page.locator(".pkb-export").first
     bar.wait_for(timeout=15000)
-    holder = ".pkb-card, .pkb-rows tbody tr, .pagefind-ui__result"
+    holder = ".pkb-card, .pkb-rows tbody tr, .pkb-result"
     page.wait_for_function(f"document.querySelectorAll('{holder}').length > 0 && document.querySelector('.pkb-export:not([hidden])')")
     container = bar.locator("xpath=following-sibling::*[1]")
     shown = container.locator("button[data-pkb-list]").evaluate_all("bs => bs.map(b => b.dataset.pkbList)")
@@ -163,7 +163,7 @@ def test_a_list_page_and_search_results_export_the_shown_set(reader: Visit, base
     assert _download(page, ".pkb-export button[data-pkb-export='ris']") == export_ris(kb, chosen)
 
 
-def test_topic_files_say_what_they_hold_and_link_the_feed(reader: Visit, base_url: str, kb: KnowledgeBase) -> None:  # noqa: F811
+def test_topic_files_say_what_they_hold_and_link_the_feed(reader: Visit, base_url: str, kb: KnowledgeBase) -> None:
     reader.page.goto(base_url + "topics/peft/")
     line = reader.page.inner_text(".pkb-topic-count")
     assert f"共 {len(kb.papers_under('peft'))} 条" in line
@@ -172,11 +172,11 @@ def test_topic_files_say_what_they_hold_and_link_the_feed(reader: Visit, base_ur
     assert reader.page.locator("head link[rel='alternate']").count() == 0
 
 
-def test_copy_without_the_clipboard_api_selects_the_text_and_says_so(browser: Any, base_url: str) -> None:  # noqa: F811
+def test_copy_without_the_clipboard_api_selects_the_text_and_says_so(browser: Any, base_url: str) -> None:
     v = Visit(browser)
     v.page.add_init_script("delete Navigator.prototype.clipboard")
     v.page.goto(base_url + "papers/rankgpt/")
-    v.page.click(".pkb-copy")
+    v.page.click(".pkb-copy[data-copy^='bibtex']")
     hint = v.page.locator(".pkb-copy-hint")
     assert "Ctrl+C" in hint.inner_text() and hint.is_visible()
     selected = v.page.evaluate("window.getSelection().toString()")
@@ -186,7 +186,7 @@ def test_copy_without_the_clipboard_api_selects_the_text_and_says_so(browser: An
 
 
 @pytest.mark.parametrize("width", [1440, 390])
-def test_bibtex_wraps_instead_of_clipping(browser: Any, base_url: str, width: int) -> None:  # noqa: F811
+def test_bibtex_wraps_instead_of_clipping(browser: Any, base_url: str, width: int) -> None:
     v = Visit(browser, viewport={"width": width, "height": 900})
     v.page.goto(base_url + "papers/rankgpt/")
     code = v.page.locator(".pkb-bibtex code")

@@ -144,13 +144,13 @@ function paint(button) {
   button.hidden = false;
 }
 
-const HOLDERS = ".pkb-card, .pkb-rows tbody tr, .pagefind-ui__result";
+const HOLDERS = ".pkb-card, .pkb-rows tbody tr, .pkb-result";
 
 // Where a holder's toggle goes: never inside a heading or a link, so titles read (and are found) as they are.
 function place(holder) {
   if (holder.matches("tr")) return holder.cells[0];
   if (holder.matches(".pkb-card")) return holder.querySelector(".pkb-card-badges") || holder.appendChild(el("p", { className: "pkb-card-badges" }));
-  return holder.querySelector(".pagefind-ui__result-inner") || holder;
+  return holder.querySelector(".pkb-result-head") || holder;
 }
 
 function enhance(scope) {
@@ -198,7 +198,7 @@ async function exportShown(container, ext, status) {
 }
 
 function exportBars() {
-  const containers = document.querySelectorAll(".pkb-cards, table.pkb-rows, #pkb-results, .pagefind-ui__results");
+  const containers = document.querySelectorAll(".pkb-cards, table.pkb-rows, #pkb-results");
   for (const container of containers) {
     const n = shownIds(container).length;
     let bar = container.previousElementSibling?.classList.contains("pkb-export") ? container.previousElementSibling : null;

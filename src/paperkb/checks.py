@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from paperkb import identifiers, models, notestandard, urls
+from paperkb import glossary, identifiers, models, notestandard, urls
 from paperkb.problems import Problem
 from paperkb.records import RecordFile, field_name
 
@@ -192,6 +192,7 @@ def check(files: list[RecordFile]) -> list[Problem]:
         problems += _paper_facts(file, paper, venues, venue_alias)
 
     problems += _likely_duplicates(papers)
+    problems += glossary.check(files)
     return sorted(set(problems))
 
 

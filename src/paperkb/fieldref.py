@@ -22,6 +22,7 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("Tag", models.TagFile, "`registry/tags.yaml`"),
     ("Institution", models.InstitutionFile, "`registry/institutions.yaml`"),
     ("Venue", models.VenueFile, "`registry/venues.yaml`"),
+    ("Glossary", models.GlossaryFile, "`registry/glossary.yaml`"),
 ]
 _PATTERNS = {
     identifiers.SLUG: "id",

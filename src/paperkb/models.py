@@ -236,6 +236,14 @@ class Venue(Strict):
         return next((e for e in self.editions if e.year == year), None)
 
 
+class GlossaryEntry(Strict):
+    """One field concept under its names in both languages, so a query in either finds pages that use any of them."""
+
+    id: Slug = Field(description="Concept id, e.g. 'instruction-tuning'.")
+    zh: list[Line] = Field(min_length=1, description="Chinese terms for the concept, e.g. '指令微调'.")
+    en: list[Line] = Field(min_length=1, description="English terms and abbreviations, e.g. 'instruction tuning', 'LoRA'.")
+
+
 class TagFile(Strict):
     tags: list[Tag] = Field(description="The tag vocabulary.")
 
@@ -246,3 +254,7 @@ class InstitutionFile(Strict):
 
 class VenueFile(Strict):
     venues: list[Venue] = Field(description="The venue registry.")
+
+
+class GlossaryFile(Strict):
+    terms: list[GlossaryEntry] = Field(description="The zh↔en glossary of field terms used by search.")

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from paperkb import models, yamlload
 from paperkb.problems import Problem
 
-Kind = Literal["paper", "topic", "tags", "institutions", "venues"]
+Kind = Literal["paper", "topic", "tags", "institutions", "venues", "glossary"]
 
 MODELS: dict[Kind, type[BaseModel]] = {
     "paper": models.Paper,
@@ -24,8 +24,16 @@ MODELS: dict[Kind, type[BaseModel]] = {
     "tags": models.TagFile,
     "institutions": models.InstitutionFile,
     "venues": models.VenueFile,
+    "glossary": models.GlossaryFile,
 }
-MAX_BYTES: dict[Kind, int] = {"paper": 64 * 1024, "topic": 64 * 1024, "tags": 256 * 1024, "institutions": 256 * 1024, "venues": 256 * 1024}
+MAX_BYTES: dict[Kind, int] = {
+    "paper": 64 * 1024,
+    "topic": 64 * 1024,
+    "tags": 256 * 1024,
+    "institutions": 256 * 1024,
+    "venues": 256 * 1024,
+    "glossary": 256 * 1024,
+}
 
 
 @dataclass(frozen=True)
