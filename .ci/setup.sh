@@ -1,4 +1,5 @@
-# Sourced by .ci/build and .ci/test: create .venv and install paperkb with what the chosen step needs.
+# Sourced by .ci/build and .ci/test (and run by the workflows' check steps): create .venv and install paperkb with
+# what the chosen step needs.
 # Idempotent, so the README's commands can be run again and again on the same machine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -6,8 +7,14 @@ PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${PAPERKB_EXTRAS:-}"
+# Every package from the lock, each file checked against its hash (pip, setuptools and the test tools included), then
+# paperkb itself without resolving anything more. Refresh the locks with `bash .ci/lock` (CONTRIBUTING.md).
+LOCK=requirements/build.txt
+if [ "${PAPERKB_EXTRAS:-}" = "[test]" ]; then
+  LOCK=requirements/test.txt
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r "$LOCK"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 
 # Debian packages the real-tool tests drive: Chromium for the browser tests, BibTeX and biber for citations.
 apt_install() {

@@ -172,10 +172,15 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def pages_with_phrase(site: Path) -> dict[str, set[str]]:
-    """Query text -> URL paths of searchable pages (papers and topics) whose text contains the query's phrase."""
+    """Query text -> URL paths of searchable pages (paper pages) whose article contains the query's phrase.
+
+    The article only: every page's navigation lists the topic names, `注意力机制` among them.
+    """
     found: dict[str, set[str]] = {q.text: set() for q in generate.QUERIES}
-    for page in [*(site / "papers").glob("*/index.html"), *(site / "topics").rglob("index.html")]:
-        text = _TAG.sub("", page.read_text(encoding="utf-8")).lower()
+    for page in (site / "papers").glob("*/index.html"):
+        html = page.read_text(encoding="utf-8")
+        article = html[html.find("<article") : html.find("</article>")]
+        text = _TAG.sub("", article).lower()
         for q in generate.QUERIES:
             if q.phrase.lower() in text:
                 found[q.text].add("/" + page.parent.relative_to(site).as_posix() + "/")
@@ -185,11 +190,11 @@ def pages_with_phrase(site: Path) -> dict[str, set[str]]:
 _PRECOMPRESSED = (".pf_meta", ".pf_index", ".pf_fragment", ".pagefind")  # the last: the gzipped wasm
 
 _TOP10 = """async (q) => {
-  const pf = await import('/pagefind/pagefind.js');
-  const s = await pf.search(window.pkbTerms ? window.pkbTerms(q) : q);  // the search page's own query rewriting
-  const top = await Promise.all(s.results.slice(0, 10).map((r) => r.data()));
-  return {count: s.results.length, urls: top.map((d) => d.url)};
+  const top = await window.pkbRank(q, {}, 10);  // the search page's own rewriting and ranking (site_config/assets/search.js)
+  return {count: await window.pkbCount(q), urls: top.map((d) => d.url)};
 }"""
+# What a first search fetches: Pagefind's runtime and index, and the search page's own script and query table.
+_SEARCH_FILES = ("/pagefind/", "/assets/search.js", "/search/terms.json")
 
 
 def browser_available() -> bool:
@@ -201,7 +206,7 @@ def browser_available() -> bool:
 
 
 def search_figures(site: Path) -> dict[str, Any]:
-    """Bytes of /pagefind/ requests for each query's first search (fresh browser context), and precision@10."""
+    """Bytes a first search fetches (Pagefind and the search page's own files; fresh browser context), and precision@10."""
     from playwright.sync_api import sync_playwright
 
     relevant = pages_with_phrase(site)
@@ -213,9 +218,12 @@ def search_figures(site: Path) -> dict[str, Any]:
                 context = browser.new_context()
                 page = context.new_page()
                 responses: list[Any] = []
-                page.on("response", lambda r, got=responses: got.append(r) if "/pagefind/" in urlsplit(r.url).path else None)
+                page.on(
+                    "response",
+                    lambda r, got=responses: got.append(r) if any(f in urlsplit(r.url).path for f in _SEARCH_FILES) else None,
+                )
                 page.goto(base + "search/?q=" + quote(q.text))
-                page.locator(".pagefind-ui__result-link, .pagefind-ui__message").first.wait_for(timeout=60_000)
+                page.locator("[data-pkb-search][data-done]").wait_for(timeout=60_000)
                 seen, quiet_since = -1, time.perf_counter()
                 while time.perf_counter() - quiet_since < 0.8:  # until no /pagefind/ request for 0.8 s
                     if len(responses) != seen:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import TOY
+from conftest import FIXTURES, TOY
 
 from paperkb.kb import KnowledgeBase
 from paperkb.models import Paper
@@ -40,9 +40,20 @@ HOSTILE_AUTHORS = [
 ]
 
 
+CITE = FIXTURES / "cite"
+
+
 def toy_kb() -> KnowledgeBase:
     kb, problems = load_kb(TOY)
     assert kb is not None, problems
+    return kb
+
+
+def cite_kb() -> KnowledgeBase:
+    """One paper of each kind the exporters render: ACL Anthology (NAACL), TACL article, NeurIPS, PMLR, ICLR, arXiv-only
+    team report with a primary class, and a web-only report; the registry holds the editions they need."""
+    kb, problems = load_kb(CITE)
+    assert kb is not None and not [p for p in problems if p.severity == "error"], problems
     return kb
 
 

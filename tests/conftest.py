@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,3 +55,38 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     project = copy_project(tmp_path_factory.mktemp("real") / "project", ROOT, ROOT)
     return build_site(project, project / "site")
+
+
+# ---- the real browser (Debian's Chromium driven by Playwright, localhost only) --------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+    from sitetools import CHROMIUM, CHROMIUM_ARGS
+
+    assert shutil.which(CHROMIUM), "Debian chromium is missing: run `bash .ci/test`, which installs it"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(real_site: Path) -> Iterator[str]:
+    from sitetools import serve
+
+    with serve(real_site) as url:
+        yield url
+
+
+@pytest.fixture
+def visit(browser: Any) -> Iterator[Any]:
+    """A fresh browser context; the test fails if the page called another host or logged an error."""
+    from sitetools import Visit
+
+    v = Visit(browser)
+    yield v
+    assert v.foreign() == [], "requests left localhost"
+    assert v.errors == [], "console errors"
+    v.close()

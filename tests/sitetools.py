@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from paperkb import build
@@ -77,3 +78,42 @@ def internal_targets(site: Path, html_file: Path) -> Iterator[tuple[str, Path | 
         if rel == "" or rel.endswith("/"):
             target = target / "index.html"
         yield href, target if target.is_file() else None
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class Visit:
+    """A browser page that records every request and console error."""
+
+    def __init__(self, browser: Any, **context: Any) -> None:
+        self.context = browser.new_context(**context)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def foreign(self) -> list[str]:
+        return [u for u in self.requests if urlsplit(u).hostname not in {"127.0.0.1", "localhost"} and not u.startswith("data:")]
+
+    def search(self, base_url: str, query: str = "", **filters: str) -> None:
+        """Open the search page for a query (and filters) and wait until its results are shown."""
+        from urllib.parse import urlencode
+
+        params = urlencode({**({"q": query} if query else {}), **filters})
+        self.page.goto(base_url + "search/" + (f"?{params}" if params else ""))
+        self.page.wait_for_selector("[data-pkb-search][data-done]", timeout=20_000)
+
+    def close(self) -> None:
+        self.context.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.library import Library
-from citation_helpers import HOSTILE_AUTHORS, HOSTILE_TITLES, balanced, hostile_papers, toy_kb
+from citation_helpers import HOSTILE_AUTHORS, HOSTILE_TITLES, balanced, cite_kb, hostile_papers, toy_kb
 from conftest import ROOT, TOY, golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -91,14 +91,14 @@ def test_round_trip_keeps_every_fact() -> None:
 
 
 def test_venue_year_and_first_version_year() -> None:
-    """LoRA: v1 in 2021, at ICLR 2022. The @inproceedings says 2022; the key keeps 2021, the record's year."""
+    """LoRA: v1 in 2021, at ICLR 2022. The @inproceedings and its key say 2022; as a preprint, both say 2021."""
     kb = toy_kb()
     entry = parse(export_bibtex(kb, [kb.paper_by_id["lora"]])).entries[0]
-    assert entry.key == "hu2021lora"
+    assert entry.key == "hu2022lora"
     assert entry["year"] == "2022"
     preprint = kb.paper_by_id["lora"].model_copy(update={"venue": None})
     entry = parse(export_bibtex(kb, [preprint])).entries[0]
-    assert (entry.entry_type, entry["year"], entry["doi"]) == ("misc", "2021", "10.48550/arXiv.2106.09685")
+    assert (entry.key, entry.entry_type, entry["year"], entry["doi"]) == ("hu2021lora", "misc", "2021", "10.48550/arXiv.2106.09685")
 
 
 def test_publisher_doi_wins_over_arxiv_doi() -> None:
@@ -215,7 +215,7 @@ def _paper(pid: str, title: str, author: str = "Jane Smith", year: int = 2020, *
 
 def test_keys_follow_the_documented_scheme() -> None:
     keys = citation_keys(toy_kb().papers)
-    assert keys == {"lora": "hu2021lora", "qlora": "dettmers2023qlora", "gpt-2": "gpt2-2019language"}
+    assert keys == {"lora": "hu2022lora", "qlora": "dettmers2023qlora", "gpt-2": "gpt2-2019language"}
     assert citation_keys([_paper("x", "On the Łódź Effect", author="Łukasz van der Kaiser")]) == {"x": "kaiser2020lodz"}
 
 
@@ -267,30 +267,23 @@ def _tool(name: str) -> str:
     return path
 
 
-@pytest.mark.slow
-def test_real_bibtex_and_biber_accept_the_export_without_a_warning(tmp_path: Path) -> None:
-    """The toy knowledge base plus every hostile title and name, through BibTeX's `plain` style and biber's validator.
+def _through_real_tools(tmp_path: Path, text: str, count: int, authorless: frozenset[str] = frozenset()) -> tuple[str, Library]:
+    """`text` through BibTeX's `plain` style and biber's datamodel validator; both logs must be free of warnings.
 
-    Exit codes are not enough (an injected author only shows as a warning in the .blg), so the logs must be clean too.
+    Exit codes are not enough (an injected author only shows as a warning in the .blg), so the logs are read too.
+    Returns the .bbl and biber's re-written entries. `authorless`: keys allowed the two tools' missing-author warning.
     """
     bibtex, biber = _tool("bibtex"), _tool("biber")
-    kb = toy_kb()
-    papers = [*kb.papers, *hostile_papers(kb)]
-    (tmp_path / "refs.bib").write_text(export_bibtex(kb, papers), encoding="utf-8")
+    (tmp_path / "refs.bib").write_text(text, encoding="utf-8")
     (tmp_path / "doc.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{refs}\n", encoding="utf-8")
-
     run = subprocess.run([bibtex, "doc"], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     blg = (tmp_path / "doc.blg").read_text(encoding="utf-8", errors="replace")
     assert run.returncode == 0, run.stdout + run.stderr + blg
-    assert not re.search(r"^Warning--|error message|I was expecting|I'm skipping|\(There w", blg, re.M), blg
+    problems = re.findall(r"^(?:Warning--.*|.*error message.*|.*I was expecting.*|.*I'm skipping.*)$", blg, re.M)
+    assert not set(problems) - {f"Warning--empty author in {key}" for key in authorless}, blg
+    assert authorless or "(There w" not in blg, blg
     bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
-    assert bbl.count("\\bibitem") == len(papers)
-    assert "\\input" not in bbl and "\\include" not in bbl
-    keys = citation_keys(papers)
-    items = {chunk.split("}", 1)[0]: chunk.split("}", 1)[1] for chunk in bbl.split("\\bibitem{")[1:]}
-    authors_of_injected = items[keys["hostile-00"]].split("\\newblock")[0]  # title 'Nice}, author = {Mallory'
-    assert "Hu" in authors_of_injected and "Mallory" not in authors_of_injected
-
+    assert bbl.count("\\bibitem") == count
     run = subprocess.run(
         [biber, "--tool", "--validate-datamodel", "--output-file", "checked.bib", "--logfile", "biber", "refs.bib"],
         cwd=tmp_path,
@@ -301,9 +294,25 @@ def test_real_bibtex_and_biber_accept_the_export_without_a_warning(tmp_path: Pat
     )
     log = (tmp_path / "biber.blg").read_text(encoding="utf-8", errors="replace")
     assert run.returncode == 0, run.stdout + run.stderr + log
-    assert not re.search(r"\b(WARN|ERROR)\b", log), log
+    problems = re.findall(r"^.*\b(?:WARN|ERROR)\b.*$", log, re.M)
+    allowed = {f"Entry '{key}' (refs.bib): Missing mandatory field 'author'" for key in authorless}
+    assert all(any(line.endswith(a) for a in allowed) for line in problems if "INFO - WARNINGS" not in line), log
     checked = parse((tmp_path / "checked.bib").read_text(encoding="utf-8"))
-    assert len(checked.entries) == len(papers)
+    assert len(checked.entries) == count
+    return bbl, checked
+
+
+@pytest.mark.slow
+def test_real_bibtex_and_biber_accept_the_export_without_a_warning(tmp_path: Path) -> None:
+    """The toy knowledge base plus every hostile title and name: no warning, no injected author, no file read."""
+    kb = toy_kb()
+    papers = [*kb.papers, *hostile_papers(kb)]
+    bbl, checked = _through_real_tools(tmp_path, export_bibtex(kb, papers), len(papers))
+    assert "\\input" not in bbl and "\\include" not in bbl
+    keys = citation_keys(papers)
+    items = {chunk.split("}", 1)[0]: chunk.split("}", 1)[1] for chunk in bbl.split("\\bibitem{")[1:]}
+    authors_of_injected = items[keys["hostile-00"]].split("\\newblock")[0]  # title 'Nice}, author = {Mallory'
+    assert "Hu" in authors_of_injected and "Mallory" not in authors_of_injected
     authors = {keys[p.id]: len(p.authors or []) for p in papers}
     for entry in checked.entries:
         count = len(bibtex_authors(entry["AUTHOR"])[0]) if "AUTHOR" in entry else 0
@@ -363,6 +372,34 @@ def test_verbatim_fields_cannot_make_latex_read_a_file(tmp_path: Path, url_packa
         assert dvi, "the citing document did not compile"
 
 
+@pytest.mark.slow
+def test_real_tools_accept_every_kind_of_venue_entry(tmp_path: Path) -> None:
+    """Series, volume, pages, publisher, address, primaryClass: every field we add is one both tools know.
+
+    biber maps BibTeX's names to biblatex's as it reads (address -> location, primaryClass -> eprintclass), so the
+    ACL entry must come back with its pages and place intact.
+    """
+    kb = cite_kb()
+    bbl, checked = _through_real_tools(tmp_path, export_bibtex(kb, kb.papers), len(kb.papers))
+    bert = next(e for e in checked.entries if e.key == "devlin2019bert")
+    fields = {f.key.lower(): f.value for f in bert.fields}
+    assert fields["pages"] == "4171--4186"
+    assert fields["location"] == "Minneapolis, Minnesota"
+    assert fields["eprintclass"] == "cs.CL"
+    assert "Proceedings of the 2019 Conference of the North American Chapter" in " ".join(bbl.split())
+
+
+@pytest.mark.slow
+def test_real_tools_accept_the_whole_collection(tmp_path: Path) -> None:
+    """Every record of the repository, with the registry's real editions: what the site's all.bib holds, zero warnings.
+
+    `paperkb check` warns about a published paper without authors, so none is tolerated here either.
+    """
+    kb, problems = load_kb(ROOT)
+    assert kb is not None, problems
+    _through_real_tools(tmp_path, export_bibtex(kb, kb.papers), len(kb.papers))
+
+
 # --- the command ------------------------------------------------------------------------------------------------------
 
 
@@ -386,10 +423,10 @@ def test_cli_bib_selects_by_id_topic_with_sub_topics_and_tag(toy: Path, capsys: 
         assert cli.main(["--root", str(toy), "bib", *args]) == 0
         return [e.key for e in parse(capsys.readouterr().out).entries]
 
-    assert keys("lora") == ["hu2021lora"]
-    assert keys("--topic", "peft") == ["dettmers2023qlora", "gpt2-2019language", "hu2021lora"]  # quantization is under peft
+    assert keys("lora") == ["hu2022lora"]
+    assert keys("--topic", "peft") == ["dettmers2023qlora", "gpt2-2019language", "hu2022lora"]  # quantization is under peft
     assert keys("--topic", "quantization") == ["dettmers2023qlora"]
-    assert keys("--tag", "lora") == ["dettmers2023qlora", "hu2021lora"]
+    assert keys("--tag", "lora") == ["dettmers2023qlora", "hu2022lora"]
     assert keys("--tag", "lora", "--topic", "quantization") == ["dettmers2023qlora"]
     assert cli.main(["--root", str(toy), "bib", "gpt-2", "--tag", "lora"]) == 0
     out = capsys.readouterr()
@@ -427,30 +464,3 @@ def test_a_team_report_is_cited_with_the_team_as_one_corporate_author() -> None:
     assert entry.key.startswith("qwen2019")
     people = report.model_copy(update={"authors": ["An Yang"]})
     assert parse(export_bibtex(kb, [people])).entries[0].fields_dict["author"].value == "Yang, An"
-
-
-@pytest.mark.slow
-def test_the_whole_collection_goes_through_real_bibtex_and_biber(tmp_path: Path) -> None:
-    """What `/cite/all.bib` holds, every real record, through `plain` and biber's validator with clean logs."""
-    bibtex, biber = _tool("bibtex"), _tool("biber")
-    kb, problems = load_kb(ROOT)
-    assert kb is not None, problems
-    (tmp_path / "all.bib").write_text(export_bibtex(kb, kb.papers), encoding="utf-8")
-    (tmp_path / "doc.aux").write_text("\\citation{*}\n\\bibstyle{plain}\n\\bibdata{all}\n", encoding="utf-8")
-    run = subprocess.run([bibtex, "doc"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
-    blg = (tmp_path / "doc.blg").read_text(encoding="utf-8", errors="replace")
-    assert run.returncode == 0, run.stdout + run.stderr + blg
-    assert not re.search(r"^Warning--|error message|I was expecting|I'm skipping|\(There w", blg, re.M), blg
-    assert (tmp_path / "doc.bbl").read_text(encoding="utf-8").count("\\bibitem") == len(kb.papers)
-    run = subprocess.run(
-        [biber, "--tool", "--validate-datamodel", "--output-file", "checked.bib", "--logfile", "biber", "all.bib"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    log = (tmp_path / "biber.blg").read_text(encoding="utf-8", errors="replace")
-    assert run.returncode == 0, run.stdout + run.stderr + log
-    assert not re.search(r"\b(WARN|ERROR)\b", log), log
-    assert len(parse((tmp_path / "checked.bib").read_text(encoding="utf-8")).entries) == len(kb.papers)

@@ -2,72 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
-from sitetools import serve
+from sitetools import Visit
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    assert shutil.which(CHROMIUM), "Debian chromium is missing: run `bash .ci/test`, which installs it"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def base_url(real_site: Path) -> Iterator[str]:
-    with serve(real_site) as url:
-        yield url
-
-
-class Visit:
-    """A browser page that records every request and console error."""
-
-    def __init__(self, browser: Any, **context: Any) -> None:
-        self.context = browser.new_context(**context)
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def foreign(self) -> list[str]:
-        return [u for u in self.requests if urlsplit(u).hostname not in {"127.0.0.1", "localhost"} and not u.startswith("data:")]
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def visit(browser: Any) -> Iterator[Visit]:
-    v = Visit(browser)
-    yield v
-    assert v.foreign() == [], "requests left localhost"
-    assert v.errors == [], "console errors"
-    v.close()
 
 
 def test_home_shows_counts_topics_and_newest(visit: Visit, base_url: str) -> None:
@@ -94,8 +34,8 @@ def test_paper_page_notes_and_bibtex_copy(browser: Any, base_url: str) -> None:
     assert v.page.locator("h1").inner_text().startswith("LoRA: Low-Rank Adaptation")
     for heading in ("动机", "方法", "结果", "引用"):
         assert v.page.locator("h2", has_text=heading).count() == 1
-    v.page.locator(".pkb-copy").click()
-    v.page.wait_for_function("document.querySelector('.pkb-copy').textContent === '已复制'")
+    v.page.locator(".pkb-copy[data-copy^='bibtex']").click()
+    v.page.wait_for_function("document.querySelector(\".pkb-copy[data-copy^='bibtex']\").textContent === '已复制'")
     copied = v.page.evaluate("navigator.clipboard.readText()")
     assert copied.lstrip().startswith("@") and "2106.09685" in copied
     assert v.foreign() == [] and v.errors == []
@@ -114,7 +54,7 @@ def test_paper_page_notes_and_bibtex_copy(browser: Any, base_url: str) -> None:
 )
 def test_search_in_chinese_and_english(visit: Visit, base_url: str, query: str, expected: tuple[str, ...]) -> None:
     visit.page.goto(base_url + "search/?q=" + query)
-    results = visit.page.locator(".pagefind-ui__result-link")
+    results = visit.page.locator(".pkb-result")
     results.first.wait_for(timeout=15000)
     titles = results.all_inner_texts()
     assert any(all(part in t for part in expected) for t in titles[:5]), titles[:10]
@@ -147,11 +87,11 @@ def test_institution_search_returns_that_institutions_papers(visit: Visit, base_
     assert kb is not None
     microsoft = {p.id for p in kb.papers if "Microsoft" in p.institutions}
     visit.page.goto(base_url + "search/?q=Microsoft")
-    results = visit.page.locator(".pagefind-ui__result-link")
-    results.first.wait_for(timeout=15000)
-    hrefs = [h or "" for h in results.evaluate_all("els => els.map(e => e.getAttribute('href'))")]
+    visit.page.wait_for_selector("[data-pkb-search][data-done]")
+    hrefs = visit.page.evaluate("async q => (await window.pkbRank(q)).map(d => d.url)", "Microsoft")
     papers = [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs if "/papers/" in h]
-    assert len(papers) >= 3 and set(papers) <= microsoft, hrefs
+    # Microsoft's own papers first (every one of them); after them, papers whose notes mention Microsoft or 微软.
+    assert len(papers) == len(hrefs) and set(papers[: len(microsoft)]) == microsoft, hrefs
 
 
 def test_search_page_rewrites_a_query_exactly_as_pages_are_indexed(visit: Visit, base_url: str) -> None:
@@ -159,6 +99,7 @@ def test_search_page_rewrites_a_query_exactly_as_pages_are_indexed(visit: Visit,
     from paperkb.searchterms import cjk_bigrams
 
     visit.page.goto(base_url + "search/")
+    visit.page.wait_for_selector("[data-pkb-search][data-done]")
     for query in ("注意力机制", "低秩", "检索增强生成"):
         assert visit.page.evaluate("q => window.pkbTerms(q)", query) == cjk_bigrams([query])
     assert visit.page.evaluate("q => window.pkbTerms(q)", "LoRA 微调") == "LoRA " + cjk_bigrams(["微调"])

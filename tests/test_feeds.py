@@ -10,6 +10,7 @@ from citation_helpers import toy_kb
 
 from paperkb import feeds
 from paperkb.kb import KnowledgeBase
+from paperkb.render import Settings, SiteRenderer
 
 SITE = "https://example.org/kb/"
 
@@ -54,3 +55,32 @@ def test_papers_json_lists_every_record_with_its_page() -> None:
     assert data["count"] == 3 == len(data["papers"])
     assert [p["id"] for p in data["papers"]] == sorted(p.id for p in kb.papers)
     assert data["papers"][0]["page"] == SITE + "papers/" + data["papers"][0]["id"] + "/"
+
+
+def test_each_topic_has_a_valid_feed_of_its_own_and_its_sub_topics_papers() -> None:
+    """quantization is under peft: peft's feed holds every paper, quantization's only QLoRA; links point at the topic."""
+    kb = toy_kb()
+    files = SiteRenderer(kb, Settings(site_url=SITE)).topic_feeds()
+    assert sorted(files) == ["topics/peft/feed.xml", "topics/quantization/feed.xml"]
+    for topic in kb.topics:
+        parsed = feedparser.parse(files[feeds.topic_feed_path(topic.id)])
+        assert not parsed.bozo, parsed.bozo_exception
+        assert parsed.version == "atom10"
+        assert topic.name in parsed.feed.title
+        assert parsed.feed.id == f"{SITE}topics/{topic.id}/"
+        assert parsed.feed.link == f"{SITE}topics/{topic.id}/"
+        assert [link.href for link in parsed.feed.links if link.rel == "self"] == [f"{SITE}topics/{topic.id}/feed.xml"]
+        assert sorted(e.link for e in parsed.entries) == sorted(f"{SITE}papers/{p.id}/" for p in kb.papers_under(topic.id))
+    assert len(feedparser.parse(files["topics/quantization/feed.xml"]).entries) == 1
+
+
+def test_a_feed_of_no_papers_is_still_valid_atom() -> None:
+    parsed = feedparser.parse(feeds.atom_feed(toy_kb(), SITE, "empty", papers=[], path="topics/x/feed.xml"))
+    assert not parsed.bozo and parsed.entries == [] and parsed.feed.author == "paperkb"
+
+
+def test_a_team_report_names_its_team_as_author() -> None:
+    kb = toy_kb()
+    report = kb.paper_by_id["gpt-2"].model_copy(update={"team": "OpenAI"})
+    (entry,) = feedparser.parse(feeds.atom_feed(kb, SITE, "t", papers=[report])).entries
+    assert entry.author == "OpenAI"

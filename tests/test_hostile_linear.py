@@ -144,6 +144,6 @@ def test_any_note_of_specials_renders_quickly_to_html_nh3_leaves_alone(note: str
     elapsed = time.perf_counter() - started
     assert elapsed < BOUND, f"{elapsed:.1f} s for {len(note):,} characters"
     again = nh3.clean(
-        html, tags=safetext.ALLOWED_TAGS, attributes={"span": {"class"}}, url_schemes=set(), link_rel=None, strip_comments=True
+        html, tags=safetext.CLEAN_TAGS, attributes=safetext.CLEAN_ATTRIBUTES, url_schemes=set(), link_rel=None, strip_comments=True
     )
     assert again == html

@@ -7,14 +7,17 @@ import io
 import itertools
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import FIXTURES
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from paperkb import arxivapi, cli, cli_contrib, newpaper
+from paperkb import arxivapi, cli, cli_contrib, newpaper, yamlload
 from paperkb.repository import load_files
 
 ARXIV = FIXTURES / "arxiv"
@@ -408,3 +411,78 @@ def test_client_requests_go_through_the_limiter(monkeypatch: pytest.MonkeyPatch)
 
 def test_old_style_ids_are_put_in_the_query_as_they_are() -> None:
     assert arxivapi.ArxivClient().url("hep-th/9901001") == "https://export.arxiv.org/api/query?id_list=hep-th/9901001"
+
+
+# ---- a hostile answer cannot change the draft's shape (issue 14, finding 10) -------------------------------------
+
+
+def _answer(title: str, authors: list[str], term: str) -> bytes:
+    """dora.xml with these values, XML-escaped by ElementTree as a real server's answer would be."""
+    atom, ns = "{http://www.w3.org/2005/Atom}", {"arxiv": "http://arxiv.org/schemas/atom"}
+    ET.register_namespace("", atom[1:-1])
+    ET.register_namespace("arxiv", ns["arxiv"])
+    feed = ET.fromstring((ARXIV / "dora.xml").read_bytes())
+    entry = feed.find(f"{atom}entry")
+    assert entry is not None
+    entry.find(f"{atom}title").text = title  # type: ignore[union-attr]
+    for old in entry.findall(f"{atom}author"):
+        entry.remove(old)
+    for name in authors:
+        ET.SubElement(ET.SubElement(entry, f"{atom}author"), f"{atom}name").text = name
+    entry.find("arxiv:primary_category", ns).set("term", term)  # type: ignore[union-attr]
+    return ET.tostring(feed, encoding="utf-8")
+
+
+def _draft(answer: bytes) -> tuple[newpaper.ArxivEntry, str]:
+    entry = newpaper.parse_atom(answer, "2402.09353")
+    return entry, newpaper.draft_text(entry, "2402.09353", "dora", ["peft"], dt.date(2026, 11, 24))
+
+
+REFERENCE_KEYS = list(yamlload.load(_draft((ARXIV / "dora.xml").read_bytes())[1].encode()).data)
+
+
+def test_a_newline_in_the_category_term_adds_no_yaml_line() -> None:
+    """The issue's answer: term="cs.CL&#10;code: evil/backdoor&#10;#" wrote `code: evil/backdoor` as a live line."""
+    entry, text = _draft(_answer("DoRA", ["Ann Example"], "cs.CL\ncode: evil/backdoor\n#"))
+    data = yamlload.load(text.encode()).data
+    assert list(data) == REFERENCE_KEYS and "code" not in data
+    assert entry.primary_category is None and "evil" not in text
+
+
+@pytest.mark.parametrize("term", ["cs.CL", "hep-th", "math.GT", "q-bio.NC", "physics.comp-ph", "cond-mat.mes-hall", "stat.ML"])
+def test_real_category_names_are_kept(term: str) -> None:
+    entry, text = _draft(_answer("DoRA", ["Ann Example"], term))
+    assert entry.primary_category == term and f"primary category: {term}。" in text
+
+
+XML_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60).map(
+    lambda s: "".join(ch for ch in s if ch in "\t\n\r" or (ord(ch) >= 0x20 and ord(ch) not in (0xFFFE, 0xFFFF)))
+)
+YAML_BITS = st.sampled_from(
+    ["\n", "\r\n", "code: evil/x", "# ", '"', "'", "\\", "- ", ": ", "---", "...", "&a", "*a", "!!python", "{", "}"]
+)
+HOSTILE_TEXT = st.lists(st.one_of(XML_TEXT, YAML_BITS), min_size=1, max_size=6).map("".join)
+
+
+@settings(derandomize=True, database=None, max_examples=150, deadline=None)
+@given(title=HOSTILE_TEXT, authors=st.lists(HOSTILE_TEXT, max_size=3), term=HOSTILE_TEXT)
+def test_any_answer_gives_a_draft_with_the_same_keys_and_the_values_as_sent(title: str, authors: list[str], term: str) -> None:
+    try:
+        entry, text = _draft(_answer(title, authors, term))
+    except newpaper.ArxivNotFound:  # a title of only spaces reads as "no such paper"
+        assume(False)
+        raise
+    data = yamlload.load(text.encode()).data
+    assert list(data) == REFERENCE_KEYS or list(data) == [k for k in REFERENCE_KEYS if k != "authors"]
+    assert data["title"] == entry.title and data.get("authors", []) == list(entry.authors)
+
+
+def test_what_the_api_says_reaches_the_terminal_escaped(
+    toy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """XML 1.0 carries C1 controls (U+009B is a terminal's one-character escape sequence) and bidi overrides."""
+    use(monkeypatch, _answer("DoRA: \u009b2J\u202eweight", ["Ann Example"], "cs.CL"))
+    assert run(toy, "2402.09353", "--topic", "peft") == 0
+    out = capsys.readouterr().out
+    assert "created papers/dora.yaml: DoRA: \\x9b2J\\u202eweight" in out
+    assert not {"\x9b", "\u202e"} & set(out)

@@ -123,7 +123,8 @@ def test_the_navigation_is_bounded_and_lists_the_rest_as_off_nav(toy: Path) -> N
     _wide_kb(toy, flat=1000, children=100)
     kb, problems = load_kb(toy)
     assert kb is not None, problems
-    topics = render.nav(kb)[1]["主题"]
+    index, *topics = render.nav(kb)[1]["主题"]
+    assert index == "topics/index.md"  # the section opens the whole tree
     assert len(topics) == render.NAV_CHILDREN  # 1,000 flat topics, 40 in the navigation
     assert _nav_pages(topics) <= render.NAV_CHILDREN * render.NAV_CHILDREN + render.NAV_CHILDREN
     off = render.topics_off_nav(kb)

@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import feedparser
 import pytest
 from conftest import ROOT
 from sitetools import internal_targets, parse
@@ -33,7 +34,7 @@ def test_paper_pages_are_not_in_the_navigation(real_site: Path) -> None:
         a.get("href") or "" for tag, a in parse(real_site / "index.html").tags if tag == "a" and "md-nav__link" in (a.get("class") or "")
     ]
     assert any("topics/" in href for href in nav_links)
-    assert not any("papers/" in href for href in nav_links)
+    assert not [h for h in nav_links if "papers/" in h and not h.rstrip("/").endswith("papers")], "only the list of all papers"
 
 
 def test_every_internal_link_resolves(real_site: Path) -> None:
@@ -74,7 +75,7 @@ def test_data_files_feed_and_citations(real_site: Path) -> None:
     library = bibtexparser.parse_string((real_site / "cite" / "all.bib").read_text(encoding="utf-8"))
     assert len(library.entries) == len(kb.papers) and not library.failed_blocks
     assert (real_site / "cite" / "topics" / "peft.bib").is_file()
-    assert (real_site / "pagefind" / "pagefind-ui.js").is_file()
+    assert (real_site / "pagefind" / "pagefind.js").is_file()
 
 
 def test_no_page_loads_anything_from_another_host(real_site: Path) -> None:
@@ -85,3 +86,26 @@ def test_no_page_loads_anything_from_another_host(real_site: Path) -> None:
             if url and tag == "link" and attrs.get("rel") in {"canonical", "alternate"}:
                 continue
             assert not (url or "").startswith(("http:", "https:", "//")), f"{page}: {tag} {url}"
+
+
+def test_every_topic_feed_is_valid_atom_and_no_head_links_a_feed(real_site: Path) -> None:
+    """Feeds are linked from the page body: a `<link rel="alternate">` in the head makes Material fetch sitemap.xml on
+    every page view. Each topic's feed parses as Atom and lists the papers of the topic and its sub-topics."""
+    kb, _ = load_kb(ROOT)
+    assert kb is not None
+    for topic in kb.topics:
+        parsed = feedparser.parse((real_site / "topics" / topic.id / "feed.xml").read_bytes())
+        assert not parsed.bozo and parsed.version == "atom10", (topic.id, parsed.get("bozo_exception"))
+        assert len(parsed.entries) == min(50, len(kb.papers_under(topic.id))), topic.id
+        assert all(e.id and e.updated and e.title for e in parsed.entries)
+    heads = [p for p in real_site.rglob("*.html") if 'rel="alternate"' in p.read_text(encoding="utf-8").split("</head>", 1)[0]]
+    assert heads == [], heads[:5]
+
+
+def test_every_paper_has_its_three_citation_files(real_site: Path) -> None:
+    kb, _ = load_kb(ROOT)
+    assert kb is not None
+    for paper in kb.papers:
+        for suffix in (".bib", ".json", ".ris"):
+            assert (real_site / "cite" / f"{paper.id}{suffix}").is_file(), (paper.id, suffix)
+    assert (real_site / "list" / "index.html").is_file()

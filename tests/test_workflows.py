@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +149,8 @@ def test_data_only_gate_flags_changes_outside_records(workflows: dict[str, dict[
     if not shutil.which("bash") or not shutil.which("git"):
         pytest.skip("bash and git are needed to run the gate's script")
 
-    def gate_passes(changed: list[str]) -> bool:
+    def gate_passes(changed: list[str], renamed: tuple[tuple[str, str], ...] = ()) -> bool:
+        """Run the gate's script on a pull request that writes `changed` and `git mv`s each (old, new) of `renamed`."""
         repo = tmp_path / f"repo{len(list(tmp_path.iterdir()))}"
         repo.mkdir()
         env = {
@@ -164,11 +166,17 @@ def test_data_only_gate_flags_changes_outside_records(workflows: dict[str, dict[
 
         git("init", "-q")
         (repo / "README.md").write_text("base\n")
+        for old, _ in renamed:
+            (repo / old).parent.mkdir(parents=True, exist_ok=True)
+            (repo / old).write_text("tags:\n  - id: peft\n    name: 参数高效微调\n    name_en: PEFT\n")
         git("add", "-A")
         git("commit", "-q", "-m", "base")
         for rel in changed:
             (repo / rel).parent.mkdir(parents=True, exist_ok=True)
             (repo / rel).write_text("x\n")
+        for old, new in renamed:
+            (repo / new).parent.mkdir(parents=True, exist_ok=True)
+            git("mv", old, new)
         git("add", "-A")
         git("commit", "-q", "-m", "change")
         result = subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=env, capture_output=True, text=True)
@@ -179,6 +187,10 @@ def test_data_only_gate_flags_changes_outside_records(workflows: dict[str, dict[
     assert not gate_passes([".github/workflows/pr.yml"])
     assert not gate_passes(["registry/tags.yaml"])
     assert not gate_passes(["papers/nested/evil.yaml"])
+    # A file moved into papers/ is also a file gone from where it was: git's rename detection showed only the new path.
+    assert not gate_passes([], renamed=(("registry/tags.yaml", "papers/tags.yaml"),))
+    assert not gate_passes(["papers/dora.yaml"], renamed=((".github/workflows/pr.yml", "topics/pr.yaml"),))
+    assert gate_passes([], renamed=(("papers/old-name.yaml", "papers/new-name.yaml"),))  # renaming a record is a record change
 
 
 def test_deploy_builds_and_publishes_with_the_pages_actions(workflows: dict[str, dict[str, Any]]) -> None:
@@ -205,3 +217,90 @@ def test_zizmor_finds_nothing() -> None:
     result = subprocess.run([str(zizmor), "--offline", str(WORKFLOWS)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings" in result.stdout
+
+
+# Each pin checked against the action's own repository (its tag resolved to a commit in a mirror of the repository,
+# and the action's runtime read from action.yml at that commit: node24, or composite). An update changes this table
+# in the same pull request, after the same check.
+VERIFIED_PINS = {
+    "actions/checkout": ("3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
+    "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
+    "actions/upload-artifact": ("bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"),
+    "actions/upload-pages-artifact": ("fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0"),
+    "actions/deploy-pages": ("cd2ce8fcbc39b97be8ca5fce6e763baed58fa128", "v5.0.0"),
+}
+
+
+def test_every_pin_is_a_verified_commit_of_its_tag() -> None:
+    for path in FILES:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if match := PINNED.match(line):
+                sha, version = VERIFIED_PINS[match["action"]]
+                assert match["sha"] == sha and line.rstrip().endswith(f"# {version}"), f"{path.name}: {line.strip()}"
+
+
+LOCKS = {"build": ROOT / "requirements" / "build.txt", "test": ROOT / "requirements" / "test.txt"}
+REQUIREMENT = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>\S+) \\$")
+
+
+def _locked(path: Path) -> dict[str, tuple[str, int]]:
+    """name -> (version, number of sha256 hashes) for every requirement of a pip-compile lock."""
+    out: dict[str, tuple[str, int]] = {}
+    name = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if match := REQUIREMENT.match(line):
+            name = match["name"].lower().replace("_", "-").replace(".", "-")
+            out[name] = (match["version"], 0)
+        elif line.strip().startswith("--hash=sha256:"):
+            assert re.fullmatch(r"\s+--hash=sha256:[0-9a-f]{64}( \\)?", line), line
+            out[name] = (out[name][0], out[name][1] + 1)
+        else:
+            assert not line.strip() or line.lstrip().startswith("#"), f"{path.name}: unexpected line {line!r}"
+    return out
+
+
+@pytest.mark.parametrize("which", sorted(LOCKS))
+def test_the_locks_pin_every_package_with_hashes_and_satisfy_pyproject(which: str) -> None:
+    from packaging.requirements import Requirement
+
+    locked = _locked(LOCKS[which])
+    assert all(hashes for _, hashes in locked.values()), [n for n, (_, h) in locked.items() if not h]
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = list(pyproject["project"]["dependencies"]) + list(pyproject["build-system"]["requires"]) + ["pip"]
+    if which == "test":
+        wanted += pyproject["project"]["optional-dependencies"]["test"]
+    for text in wanted:
+        requirement = Requirement(text)
+        name = requirement.name.lower().replace("_", "-").replace(".", "-")
+        assert name in locked, f"{name} is not in {LOCKS[which].name}; run bash .ci/lock"
+        assert requirement.specifier.contains(locked[name][0], prereleases=True), f"{name}=={locked[name][0]} breaks {requirement}"
+    if which == "test":
+        build = _locked(LOCKS["build"])
+        assert all(locked.get(name, (None,))[0] == version for name, (version, _) in build.items()), "the two locks disagree"
+
+
+def test_ci_installs_only_from_the_hashed_locks(workflows: dict[str, dict[str, Any]]) -> None:
+    """The deploy, pull-request and link jobs install through .ci/setup.sh, which takes every package from a lock with
+    --require-hashes and installs paperkb itself with --no-deps (nothing resolved, nothing unhashed)."""
+    for name, wf in workflows.items():
+        text = run_text(wf)
+        assert "pip install" not in text, f"{name}: install through .ci/setup.sh"
+    assert "bash .ci/build" in run_text(workflows["deploy.yml"]) and "bash .ci/test" in run_text(workflows["pr.yml"])
+    assert "bash .ci/setup.sh" in run_text(workflows["pr.yml"]) and "bash .ci/setup.sh" in run_text(workflows["links.yml"])
+    setup = (ROOT / ".ci" / "setup.sh").read_text(encoding="utf-8")
+    installs = [line for line in setup.splitlines() if "pip install" in line]
+    assert installs == [
+        '.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r "$LOCK"',
+        ".venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .",
+    ]
+    assert "LOCK=requirements/build.txt" in setup and "LOCK=requirements/test.txt" in setup
+    assert "pip-compile" in (ROOT / ".ci" / "lock").read_text(encoding="utf-8")
+
+
+def test_dependabot_keeps_actions_and_python_packages_current() -> None:
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    assert config["version"] == 2
+    ecosystems = {u["package-ecosystem"]: u for u in config["updates"]}
+    assert set(ecosystems) == {"github-actions", "pip"}
+    assert ecosystems["github-actions"]["directory"] == "/"
+    assert set(ecosystems["pip"]["directories"]) == {"/", "/requirements"}

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from paperkb import __version__, newpaper
+from paperkb import __version__, netfetch, newpaper
 
 API = "https://export.arxiv.org/api/query?id_list={id}"
 INTERVAL = 3.0  # seconds between requests, as arXiv's API terms ask
@@ -51,18 +51,24 @@ class RateLimiter:
         self._last = now
 
 
-def _urlopen(request: urllib.request.Request, timeout: float) -> Any:
-    return urllib.request.urlopen(request, timeout=timeout)  # looked up at call time, so tests can replace it
-
-
 class ArxivClient:
-    """Fetches API answers, one at a time, spaced by the rate limiter."""
+    """Fetches API answers, one at a time, spaced by the rate limiter, each within one deadline (`timeout`).
+
+    The default opener is `netfetch`'s: https only, every redirect re-checked, public addresses only.
+    """
 
     def __init__(self, opener: Opener | None = None, limiter: RateLimiter | None = None, timeout: float = TIMEOUT) -> None:
-        self.opener = opener or _urlopen
+        checked = opener if isinstance(opener, netfetch.CheckedOpener) else netfetch.CheckedOpener()
+        self.opener: Opener = opener or checked
+        self.rules = checked.rules if self.opener is checked else None  # so a late answer's connection is shut down
         self.limiter = limiter or RateLimiter()
         self.timeout = timeout
         self._lock = threading.Lock()
+
+    def _read(self, request: urllib.request.Request) -> bytes:
+        with self.opener(request, timeout=self.timeout) as response:
+            body: bytes = response.read(MAX_BYTES + 1)
+        return body
 
     def url(self, arxiv: str) -> str:
         return API.format(id=quote(arxiv, safe="/."))
@@ -73,8 +79,8 @@ class ArxivClient:
         with self._lock:
             self.limiter.wait()
             try:
-                with self.opener(request, timeout=self.timeout) as response:
-                    body: bytes = response.read(MAX_BYTES + 1)
+                # One deadline for the whole request: a per-read timeout never fires for a server sending a byte a second.
+                body = netfetch.within(self.timeout, lambda: self._read(request), self.rules)
             except urllib.error.HTTPError as err:
                 raise FetchFailed(f"the arXiv API answered HTTP {err.code}") from None
             except urllib.error.URLError as err:

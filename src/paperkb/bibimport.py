@@ -23,7 +23,6 @@ What is taken from an entry:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -36,7 +35,7 @@ from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_i
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db  # type: ignore[import-untyped]
 
-from paperkb import identifiers, neardup
+from paperkb import identifiers, neardup, yamlload
 from paperkb.citation import one_line
 from paperkb.kb import KnowledgeBase
 from paperkb.models import Venue
@@ -255,8 +254,8 @@ def bibtex_authors(raw: str) -> tuple[list[str], bool]:
 
 
 def _q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML); quoting keeps `2306.1` a string and `no` not a boolean."""
-    return json.dumps(text, ensure_ascii=False)
+    """A YAML double-quoted scalar that reads back as `text` (`yamlload.quoted`)."""
+    return yamlload.quoted(text)
 
 
 @dataclass(frozen=True)

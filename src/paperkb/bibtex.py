@@ -9,8 +9,12 @@ is checked for balanced braces before it is written.
 Decisions (what goes into a citation, the year rule among them, is decided in `citation.py`, shared with CSL-JSON):
 
 - Entry type: a conference paper is `@inproceedings` (booktitle), a journal paper `@article` (journal), anything else
-  `@misc`, carrying arXiv's own fields (`eprint`, `archivePrefix`) when it has an arXiv id. Published papers keep their
-  `eprint` too, so biblatex users get a link to the free copy.
+  `@misc`, carrying arXiv's own fields (`eprint`, `archivePrefix`, and `primaryClass` when the record knows it) when it
+  has an arXiv id. Published papers keep their `eprint` too, so biblatex users get a link to the free copy.
+- A published paper carries what its proceedings' own BibTeX carries, as far as the registry's edition and the record
+  know it: `series`, `volume`, `pages` (`4171--4186`), `address`, `publisher`. An ACL-family paper with an Anthology id
+  comes out as the Anthology exports it: full volume title, pages, address, publisher, DOI `10.18653/v1/<id>` and the
+  Anthology URL (editors and month are left out: they do not help a reader find the paper).
 - A team-written report (the record's `team`, e.g. `Qwen Team`) is cited with the team as one braced corporate author,
   `{Qwen Team}`, when the record lists no people. Otherwise papers without authors get no `author` field (we do not
   turn an affiliation into an author); they get `key = {<short_name>}`, the field BibTeX styles sort and label by
@@ -45,7 +49,24 @@ from paperkb.names import split_name
 __all__ = ["FIELD_ORDER", "entry_for", "export_bibtex", "latex_escape"]
 
 # Fixed order, one place: entries read the same in every export and diffs of a .bib stay small.
-FIELD_ORDER = ("author", "title", "booktitle", "journal", "year", "key", "eprint", "archivePrefix", "doi", "url")
+FIELD_ORDER = (
+    "author",
+    "title",
+    "booktitle",
+    "journal",
+    "series",
+    "volume",
+    "pages",
+    "year",
+    "address",
+    "publisher",
+    "key",
+    "eprint",
+    "archivePrefix",
+    "primaryClass",
+    "doi",
+    "url",
+)
 
 # Characters LaTeX or BibTeX would interpret. Braces and backslash become text macros, never `\{`: BibTeX counts braces
 # without looking at backslashes, so `\{` would unbalance the value. `<`, `>` and `|` print as ¡, ¿ and — in LaTeX's
@@ -220,9 +241,17 @@ def entry_for(kb: KnowledgeBase, paper: Paper, key: str) -> Entry:
     entry_type = {"conference": "inproceedings", "journal": "article"}.get(facts.kind, "misc")
     if facts.container:
         values["booktitle" if facts.kind == "conference" else "journal"] = latex_escape(facts.container)
+    for name, value in (("series", facts.series), ("volume", facts.volume), ("address", facts.address), ("publisher", facts.publisher)):
+        if value:
+            values[name] = latex_escape(value)
+    if facts.pages:
+        first, last = facts.pages
+        values["pages"] = first if first == last else f"{first}--{last}"
     if facts.arxiv:
         values["eprint"] = _verbatim(facts.arxiv)
         values["archivePrefix"] = "arXiv"
+        if facts.arxiv_class:
+            values["primaryClass"] = _verbatim(facts.arxiv_class)
     if facts.doi:
         values["doi"] = _verbatim(facts.doi)
     if facts.url:

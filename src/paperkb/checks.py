@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from paperkb import duplicates, hints, identifiers, models, notestandard, scaffold, urls, vocabulary
+from paperkb import duplicates, glossary, hints, identifiers, models, notestandard, scaffold, urls, vocabulary
 from paperkb.problems import Problem
 from paperkb.records import RecordFile, field_name
 
@@ -176,6 +176,7 @@ def check(files: list[RecordFile], focus: Collection[str] = ()) -> list[Problem]
         problems += _paper_facts(file, paper, vocab)
 
     problems += duplicates.likely_duplicates(papers, focus)
+    problems += glossary.check(files)
     return sorted(set(problems))
 
 
@@ -207,6 +208,8 @@ def _paper_facts(file: RecordFile, paper: models.Paper, vocab: vocabulary.Vocabu
     venue_problem = vocabulary.venue_problem(paper.venue, paper.year, vocab) if paper.venue else None
     if venue_problem:
         out.append(_problem(file, ("venue",), venue_problem))
+    if paper.anthology:
+        out += _anthology_facts(file, paper, vocab.venues)
     if paper.added < (paper.published or paper.added):
         out.append(_problem(file, ("added",), "`added` is before the paper appeared; use the date the record was added"))
     parts = identifiers.split_venue(paper.venue) if paper.venue else None
@@ -223,6 +226,50 @@ def _paper_facts(file: RecordFile, paper: models.Paper, vocab: vocabulary.Vocabu
             )
         )
     out += [_problem(file, keys, message, "warning") for keys, message in notestandard.note_problems(paper)]
+    return out
+
+
+def _anthology_facts(file: RecordFile, paper: models.Paper, venues: dict[str, models.Venue] | None) -> list[Problem]:
+    """An Anthology id must agree with the venue (year, a listed volume) and with an Anthology DOI."""
+    anthology = paper.anthology or ""
+    parts = identifiers.split_venue(paper.venue) if paper.venue else None
+    if parts is None:
+        return [_problem(file, ("anthology",), "an Anthology id needs the paper's `venue` too, e.g. 'EMNLP 2023'")]
+    out = []
+    if identifiers.anthology_year(anthology) != parts[1]:
+        out.append(_problem(file, ("anthology",), f"Anthology id {anthology} is not from {paper.venue}; check the id on aclanthology.org"))
+    want = f"10.18653/v1/{anthology}"
+    if paper.doi and paper.doi.startswith("10.18653/") and paper.doi != want:
+        out.append(_problem(file, ("doi",), f"DOI {paper.doi} does not name Anthology paper {anthology}; write '{want}'"))
+    venue = (venues or {}).get(parts[0])
+    edition = venue.edition(parts[1]) if venue else None
+    volume = identifiers.anthology_volume(anthology)
+    if venues is not None and venue is not None and (edition is None or volume not in {v.anthology for v in edition.volumes}):
+        out.append(
+            _problem(
+                file,
+                ("anthology",),
+                f"Anthology volume {volume} is not listed for {paper.venue} in registry/venues.yaml; check the id and the "
+                f"venue on aclanthology.org, and if both are right, {vocabulary.ASK}",
+            )
+        )
+    return out
+
+
+def _editions(file: RecordFile, i: int, venue: models.Venue) -> list[Problem]:
+    """Editions oldest first, one per year; an edition's Anthology volumes are from its own year."""
+    out = []
+    years = [e.year for e in venue.editions]
+    for j, edition in enumerate(venue.editions):
+        if j and edition.year <= years[j - 1]:
+            out.append(_problem(file, ("venues", i, "editions", j, "year"), "editions must be listed oldest first, one per year"))
+        for k, vol in enumerate(edition.volumes):
+            if identifiers.anthology_year(vol.anthology) != edition.year:
+                out.append(
+                    _problem(
+                        file, ("venues", i, "editions", j, "volumes", k, "anthology"), f"volume {vol.anthology} is not from {edition.year}"
+                    )
+                )
     return out
 
 
@@ -278,6 +325,7 @@ def _registries(files: list[RecordFile], problems: list[Problem]) -> vocabulary.
                 else:
                     problems += _page_clash(file, ("venues", i, "name"), venue.name, venue_pages)
                 venues[venue.name] = venue
+                problems += _editions(file, i, venue)
                 for name in venue.aliases:
                     venue_alias[name] = venue.name
     return vocabulary.Vocabulary(set(), tags, canon, alias, venues, venue_alias)

@@ -5,19 +5,27 @@ about a paper's year or DOI.
 
 Facts (`citation_facts`):
 
-- Kind: a paper with a `venue` is a conference paper or a journal article, by the registry's `kind`, in the registry's
-  `full` name; otherwise an arXiv preprint when it has an arXiv id, else a web document (`url` only).
-- Year: a published paper carries the venue's year (the proceedings year, what readers look up); any other paper the
-  record's `year`, the first version's (arXiv's own export uses the latest version's year, which misdates revised
-  papers). A published paper's first-version year stays recoverable from its arXiv id, which starts with YYMM.
+- Kind: a paper with a `venue` is a conference paper or a journal article, by the registry's `kind`; otherwise an arXiv
+  preprint when it has an arXiv id, else a web document (`url` only).
+- Container: the proceedings or journal as they name themselves. An ACL-family paper with an Anthology id takes the
+  title of its Anthology volume ("Proceedings of the 61st Annual Meeting … (Volume 1: Long Papers)", "Findings of the
+  Association for Computational Linguistics: EMNLP 2023"), as the volume is what decides long, short or Findings; any
+  other published paper its edition's `title`; without either, the series' `full` name. Publisher, address, volume and
+  series come from the edition (`registry/venues.yaml`), pages from the record; what is not verified there is absent.
+  Journal articles carry no publisher or address (biblatex's @article and Zotero's journal article have neither).
+- Year: a published paper carries the venue's year (the proceedings year, what readers look up and what the venue's
+  own BibTeX says); any other paper the record's `year`, the first version's (arXiv's own export uses the latest
+  version's year, which misdates revised papers). A published paper's first-version year stays recoverable from its
+  arXiv id, which starts with YYMM.
 - DOI: the record's publisher DOI; for a preprint without one, arXiv's DataCite DOI. A published paper never gets
   arXiv's DOI: it would name the preprint, not the paper cited.
-- URL: the record's `url`, else the arXiv abstract page.
+- URL: the Anthology page for a paper with an Anthology id (ACL's own guidance: cite the peer-reviewed version with its
+  Anthology URL), else the record's `url`, else the arXiv abstract page. The arXiv id is kept as `eprint` either way.
 
 Citation keys (`citation_keys`): short, readable, ASCII, unique across the knowledge base, and stable.
 
 The scheme is Google Scholar's, which most readers already type from memory: ``<surname><year><word>``, e.g.
-``hu2021lora`` for "LoRA: Low-Rank Adaptation …" by Edward J. Hu et al., 2021.
+``hu2022lora`` for "LoRA: Low-Rank Adaptation …" by Edward J. Hu et al., ICLR 2022.
 
 - ``surname``: the first author's family name without particle or suffix, folded to lower-case ASCII letters and digits
   ("Łukasz Kaiser" -> ``kaiser``, "Ludwig van Beethoven" -> ``beethoven``). A team-written report without authors uses
@@ -25,8 +33,10 @@ The scheme is Google Scholar's, which most readers already type from memory: ``<
   author's name folds to nothing (a name in Chinese characters), uses the first word of its ``short_name``, folded the
   same way ("GPT-2" -> ``gpt2``); when that ends in a digit, a hyphen keeps it apart from the year
   (``gpt2-2019language``).
-- ``year``: the record's ``year``, the year of the first version. Not the venue year: a key must not change when a
-  preprint is later accepted somewhere.
+- ``year``: the year the citation carries (above): the venue's for a published paper, the first version's otherwise.
+  A key and its entry must agree, or an author who sees ``hu2021lora`` next to ``year = {2022}`` cannot tell which is
+  wrong. The price: a preprint's key changes when its venue is recorded (``hu2021lora`` became ``hu2022lora``), as it
+  does on Google Scholar; keys are for citing, and links use record ids, which never change.
 - ``word``: the first significant word of the title, folded (``LoRA:`` -> ``lora``, ``GPT-4`` -> ``gpt4``); articles,
   prepositions and conjunctions (STOPWORDS) are skipped.
 
@@ -48,7 +58,7 @@ from typing import Literal
 
 from paperkb import identifiers
 from paperkb.kb import KnowledgeBase
-from paperkb.models import Paper, Venue
+from paperkb.models import Edition, Paper, Venue
 from paperkb.names import ascii_fold, split_name
 
 # Not text: controls, surrogates, unassigned and private-use code points. Whitespace controls count as spaces.
@@ -75,6 +85,13 @@ class Facts:
     arxiv: str | None
     doi: str | None
     url: str | None
+    arxiv_class: str | None = None
+    pages: tuple[str, str] | None = None  # (first, last); last == first for a single page
+    volume: str | None = None
+    series: str | None = None
+    publisher: str | None = None
+    address: str | None = None
+    anthology: str | None = None
 
 
 def venue_of(kb: KnowledgeBase, paper: Paper) -> tuple[Venue, int] | None:
@@ -87,15 +104,57 @@ def venue_of(kb: KnowledgeBase, paper: Paper) -> tuple[Venue, int] | None:
     return kb.venue_by_name[parts[0]], parts[1]
 
 
+def citation_year(paper: Paper) -> int:
+    """The year a citation carries: the venue's for a published paper, else the record's (first version's)."""
+    parts = identifiers.split_venue(paper.venue) if paper.venue else None
+    return parts[1] if parts else paper.year
+
+
+def _container(paper: Paper, series: Venue, edition: Edition | None) -> str:
+    if paper.anthology:
+        volume = identifiers.anthology_volume(paper.anthology)
+        titles = {v.anthology: v.title for v in edition.volumes} if edition else {}
+        if volume not in titles:  # `paperkb check` requires the volume in the registry
+            raise ValueError(f"bug: paper {paper.id}: Anthology volume {volume} is not listed for {paper.venue}")
+        return titles[volume]
+    return edition.title if edition and edition.title else series.full
+
+
 def citation_facts(kb: KnowledgeBase, paper: Paper) -> Facts:
-    """Kind, container, year and links of a paper's citation."""
+    """Kind, container, year, pages and links of a paper's citation."""
     venue = venue_of(kb, paper)
-    url = paper.url or (identifiers.arxiv_links(paper.arxiv)["abs"] if paper.arxiv else None)
+    if paper.anthology:
+        url: str | None = identifiers.anthology_link(paper.anthology)
+    else:
+        url = paper.url or (identifiers.arxiv_links(paper.arxiv)["abs"] if paper.arxiv else None)
+    pages = None
+    if paper.pages:
+        first, _, last = paper.pages.partition("-")
+        pages = (first, last or first)
+    arxiv_class = paper.arxiv_class if paper.arxiv else None
     if venue:
         series, year = venue
-        return Facts(series.kind, series.full, year, paper.arxiv, paper.doi, url)
+        edition = series.edition(year)
+        return Facts(
+            series.kind,
+            _container(paper, series, edition),
+            year,
+            paper.arxiv,
+            paper.doi,
+            url,
+            arxiv_class=arxiv_class,
+            pages=pages,
+            volume=edition.volume if edition else None,
+            series=edition.series if edition else None,
+            # A journal article is found by journal, volume and pages; biblatex's @article and Zotero's journal
+            # article have no publisher or place (biber warns on both), so only proceedings carry them.
+            publisher=edition.publisher if edition and series.kind == "conference" else None,
+            address=edition.address if edition and series.kind == "conference" else None,
+            anthology=paper.anthology,
+        )
     if paper.arxiv:
-        return Facts("preprint", None, paper.year, paper.arxiv, paper.doi or identifiers.arxiv_doi(paper.arxiv), url)
+        doi = paper.doi or identifiers.arxiv_doi(paper.arxiv)
+        return Facts("preprint", None, paper.year, paper.arxiv, doi, url, arxiv_class=arxiv_class)
     return Facts("web", None, paper.year, None, paper.doi, url)
 
 
@@ -133,7 +192,7 @@ def _stem(paper: Paper) -> str:
 def base_key(paper: Paper) -> str:
     """The key before collisions are resolved."""
     words = title_words(paper.title)
-    return f"{_stem(paper)}{paper.year}{words[0] if words else ''}"
+    return f"{_stem(paper)}{citation_year(paper)}{words[0] if words else ''}"
 
 
 def _letters(n: int) -> list[str]:

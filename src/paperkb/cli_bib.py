@@ -1,4 +1,4 @@
-"""Citation commands (`paperkb bib`, `paperkb import-bib`): the shell around bibtex.py, csl.py and bibimport.py.
+"""Citation commands (`paperkb bib`, `paperkb import-bib`): the shell around citeformats.py and bibimport.py.
 
 Like the rest of the CLI, these only read and write files and talk to the user; a mistake in how they are called ends as
 `paperkb: error: …` (raised as `UserError`, printed by `cli.main`), never as a traceback.
@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from paperkb import bibimport, bibtex, csl
+from paperkb import bibimport
+from paperkb.citeformats import FORMATS
 from paperkb.cli import UserError
 from paperkb.kb import KnowledgeBase
 from paperkb.models import Paper
@@ -66,12 +67,12 @@ def select(kb: KnowledgeBase, ids: list[str], topics: list[str], tags: list[str]
 
 
 def cmd_bib(args: argparse.Namespace) -> int:
-    """Export citations for the selected papers as BibTeX or CSL-JSON."""
+    """Export citations for the selected papers as BibTeX, CSL-JSON or RIS."""
     kb = _load(args)
     if kb is None:
         return 1
     papers = select(kb, args.ids, args.topic, args.tag)
-    text = bibtex.export_bibtex(kb, papers) if args.format == "bibtex" else csl.export_csl(kb, papers)
+    text = FORMATS[args.format].export(kb, papers)
     if not papers:
         print("paperkb: note: no paper matches the selection; the bibliography is empty", file=sys.stderr)
     if args.out:
@@ -144,11 +145,11 @@ def cmd_import_bib(args: argparse.Namespace) -> int:
 
 def add_commands(add: Callable[[str, Callable[[argparse.Namespace], int], str], Any]) -> None:
     """Register the citation subcommands with the main parser (see cli.build_parser)."""
-    p = add("bib", cmd_bib, "Export citations (BibTeX or CSL-JSON) for all papers, or for chosen ids, topics and tags.")
+    p = add("bib", cmd_bib, "Export citations (BibTeX, CSL-JSON or RIS) for all papers, or for chosen ids, topics and tags.")
     p.add_argument("ids", nargs="*", metavar="ID", help="record ids to export (default: every paper)")
     p.add_argument("--topic", action="append", default=[], help="only papers under this topic or its sub-topics (repeatable)")
     p.add_argument("--tag", action="append", default=[], help="only papers with this tag (repeatable)")
-    p.add_argument("--format", choices=["bibtex", "csl"], default="bibtex", help="bibtex (default) or csl (CSL-JSON)")
+    p.add_argument("--format", choices=list(FORMATS), default="bibtex", help="bibtex (default), csl (CSL-JSON) or ris (Zotero, EndNote)")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
 
     p = add("import-bib", cmd_import_bib, "Draft paper records from a .bib file; existing records are reported, never overwritten.")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from paperkb import arxivapi, duplicates, fieldref, identifiers, linkcheck, neardup, newpaper
+from paperkb import arxivapi, duplicates, fieldref, identifiers, linkcheck, neardup, netfetch, newpaper
 from paperkb.cli import UserError
 from paperkb.problems import printable
 from paperkb.records import RecordFile
@@ -153,23 +153,29 @@ def cmd_fields(args: argparse.Namespace) -> int:
     return 0
 
 
-def probe(url: str, opener: arxivapi.Opener, timeout: float = 20.0) -> tuple[str, str] | None:
+def probe(url: str, opener: arxivapi.Opener, timeout: float = 20.0, rules: netfetch.Rules | None = None) -> tuple[str, str] | None:
     """None when `url` answers; else ("broken", why) for a link that is gone, ("unverified", why) for one that may be back.
 
     HEAD first (no body to download); some servers refuse HEAD (403, 405), so those get a GET before being judged.
     Only 404 and 410 count as broken: a timeout, a 5xx or a 429 says the other site is busy, not that the link is dead.
+    A link the request rules refuse (a redirect to http, a port or an IP address; a name resolving to a private or
+    loopback address) is broken too: it must not be requested at all (netfetch). Each try has one deadline.
     """
     for method in ("HEAD", "GET"):
         request = urllib.request.Request(url, method=method, headers={"User-Agent": arxivapi.USER_AGENT})
         try:
-            with opener(request, timeout=timeout):
-                return None
+            netfetch.within(timeout, lambda: opener(request, timeout=timeout).close(), rules)  # noqa: B023 - run now
+            return None
         except urllib.error.HTTPError as err:
             if err.code in {403, 405} and method == "HEAD":
                 continue
             return ("broken" if err.code in {404, 410} else "unverified", f"HTTP {err.code}")
         except urllib.error.URLError as err:
+            if isinstance(err.reason, netfetch.Refused):
+                return ("broken", f"refused: {err.reason}")
             return ("unverified", str(err.reason))
+        except netfetch.Refused as err:
+            return ("broken", f"refused: {err}")
         except (TimeoutError, OSError) as err:
             return ("unverified", str(err) or type(err).__name__)
     return None  # pragma: no cover - the loop always returns
@@ -181,14 +187,16 @@ def cmd_links(args: argparse.Namespace) -> int:
     kb, _ = load_kb(root)
     if kb is None:
         raise UserError("the records have errors; run `paperkb check` first")
-    opener = LINK_OPENER or arxivapi.ArxivClient().opener
+    checked = netfetch.CheckedOpener()
+    opener = LINK_OPENER or checked
+    rules = None if LINK_OPENER else checked.rules
     limiters: dict[str, arxivapi.RateLimiter] = {}
     broken = unverified = 0
     links = linkcheck.external_links(kb)
     for link in links:
         host = urlsplit(link.url).hostname or ""
         limiters.setdefault(host, arxivapi.RateLimiter(LINK_INTERVAL)).wait()
-        result = probe(link.url, opener, args.timeout)
+        result = probe(link.url, opener, args.timeout, rules)
         if result is None:
             continue
         verdict, why = result

@@ -39,6 +39,17 @@ def item_for(kb: KnowledgeBase, paper: Paper, key: str) -> dict[str, Any]:
     item["issued"] = {"date-parts": [[facts.year]]}
     if facts.container:
         item["container-title"] = facts.container
+    if facts.series:
+        item["collection-title"] = facts.series
+    if facts.volume:
+        item["volume"] = facts.volume
+    if facts.pages:
+        first, last = facts.pages
+        item["page"] = first if first == last else f"{first}-{last}"
+    if facts.publisher:
+        item["publisher"] = facts.publisher
+    if facts.address:
+        item["publisher-place"] = facts.address
     if facts.kind == "preprint" and facts.arxiv:
         item["publisher"] = "arXiv"
         item["number"] = f"arXiv:{facts.arxiv}"

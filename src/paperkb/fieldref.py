@@ -23,8 +23,16 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("Tag", models.TagFile, "`registry/tags.yaml`"),
     ("Institution", models.InstitutionFile, "`registry/institutions.yaml`"),
     ("Venue", models.VenueFile, "`registry/venues.yaml`"),
+    ("Glossary", models.GlossaryFile, "`registry/glossary.yaml`"),
 ]
-_PATTERNS = {identifiers.SLUG: "id", identifiers.GITHUB_REPO: "owner/repo", identifiers.DOI: "DOI"}
+_PATTERNS = {
+    identifiers.SLUG: "id",
+    identifiers.GITHUB_REPO: "owner/repo",
+    identifiers.DOI: "DOI",
+    identifiers.ANTHOLOGY: "Anthology id",
+    identifiers.ARXIV_CLASS: "arXiv category",
+    identifiers.PAGES: "pages",
+}
 
 
 def _cell(text: str) -> str:

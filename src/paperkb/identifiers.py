@@ -29,6 +29,13 @@ _VERSION = re.compile(r"v\d+$", re.ASCII)
 GITHUB_REPO = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"
 DOI = r"^10\.[0-9]{4,9}/[^\s]{1,200}$"  # [0-9], not \d: pydantic's regex engine reads \d as any Unicode digit
 SLUG = r"^[a-z0-9][a-z0-9-]{1,80}$"
+# ACL Anthology paper ids: new style `2023.emnlp-main.923` (year, volume, paper), old style `N19-1423` (collection
+# letter, two-digit year, then the volume's digit and the paper's three digits; workshops `W19-` take two volume digits).
+ANTHOLOGY = r"^(?:\d{4}\.[a-z0-9]+(?:-[a-z0-9]+)*\.\d{1,4}|[A-Z]\d{2}-\d{4})$"
+# arXiv subject classes: `cs.CL`, `stat.ML`, `math.OC`, and archives without a subject class such as `hep-th`.
+ARXIV_CLASS = r"^[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]{2,6})?$"
+# Pages as the proceedings print them: one page or first-last, ASCII hyphen ('4171-4186').
+PAGES = r"^\d{1,6}(?:-\d{1,6})?$"
 
 # File names Windows refuses whatever their extension (`con.yaml`, `nul.md`): a record, topic or tag with such an id
 # could not be checked out there, and its page could not be written.
@@ -149,6 +156,29 @@ def github_link(repo: str) -> str:
 
 def doi_link(doi: str) -> str:
     return f"https://doi.org/{quote(doi, safe='/:;()')}"
+
+
+def anthology_volume(anthology: str) -> str:
+    """The Anthology volume a paper id belongs to: '2023.emnlp-main.923' -> '2023.emnlp-main', 'N19-1423' -> 'N19-1'.
+
+    The volume decides the proceedings title (long papers, short papers, Findings …), so the registry lists titles by it.
+    """
+    if "." in anthology:
+        return anthology.rsplit(".", 1)[0]
+    digits = 2 if anthology.startswith("W") else 1  # workshops number their volumes 01-99
+    return anthology[: 4 + digits]
+
+
+def anthology_year(anthology: str) -> int:
+    """The year in an Anthology id ('2023.' or the two digits after the collection letter)."""
+    if "." in anthology:
+        return int(anthology[:4])
+    yy = int(anthology[1:3])
+    return 1900 + yy if yy >= 50 else 2000 + yy
+
+
+def anthology_link(anthology: str) -> str:
+    return f"https://aclanthology.org/{quote(anthology, safe='.-')}/"
 
 
 def arxiv_doi(arxiv: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
-from paperkb.models import Institution, Paper, Tag, Topic, Venue
+from paperkb.models import GlossaryEntry, Institution, Paper, Tag, Topic, Venue
 
 T = TypeVar("T")
 
@@ -25,6 +25,7 @@ class KnowledgeBase:
     tags: tuple[Tag, ...] = ()
     institutions: tuple[Institution, ...] = ()
     venues: tuple[Venue, ...] = ()
+    glossary: tuple[GlossaryEntry, ...] = ()
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def derived(self, name: str, compute: Callable[[KnowledgeBase], T]) -> T:
@@ -109,3 +110,23 @@ class KnowledgeBase:
                 links[paper.id].add(other)
                 links[other].add(paper.id)
         return {pid: sorted((self.paper_by_id[o] for o in ids), key=lambda p: (p.year, p.id)) for pid, ids in links.items()}
+
+    def lineage(self, paper_id: str) -> tuple[list[Paper], list[Paper]]:
+        """(what this paper builds on, later work that builds on it), from `related` links in either direction.
+
+        Contributors link both ways (LoRA names QLoRA, which builds on LoRA), so the direction comes from time: a paper
+        can only build on earlier work. Papers of the same date (or year, when a date is missing) keep the direction
+        the record states: the one that names the other builds on it.
+        """
+        paper = self.paper_by_id[paper_id]
+        before: list[Paper] = []
+        after: list[Paper] = []
+        for other in self.related.get(paper_id, []):
+            if paper.published and other.published and paper.published != other.published:
+                earlier = other.published < paper.published
+            elif other.year != paper.year:
+                earlier = other.year < paper.year
+            else:
+                earlier = other.id in paper.related
+            (before if earlier else after).append(other)
+        return before, after

@@ -59,7 +59,19 @@ ArxivId = Annotated[str, AfterValidator(_arxiv)]
 HttpsUrl = Annotated[str, StringConstraints(max_length=500), AfterValidator(_https)]
 GithubRepo = Annotated[str, StringConstraints(pattern=identifiers.GITHUB_REPO)]
 Doi = Annotated[str, StringConstraints(pattern=identifiers.DOI)]
+AnthologyId = Annotated[str, StringConstraints(pattern=identifiers.ANTHOLOGY)]
+ArxivClass = Annotated[str, StringConstraints(pattern=identifiers.ARXIV_CLASS)]
 Year = Annotated[int, Field(ge=1950, le=2100)]
+
+
+def _page_range(value: str) -> str:
+    first, _, last = value.partition("-")
+    if last and int(last) < int(first):
+        raise ValueError(f"page range '{value}' ends before it starts; write first-last, e.g. '4171-4186'")
+    return value
+
+
+Pages = Annotated[str, StringConstraints(pattern=identifiers.PAGES), AfterValidator(_page_range)]
 
 
 class Strict(BaseModel):
@@ -108,7 +120,18 @@ class Paper(Strict):
         default=None,
         description="arXiv id without version, quoted: '2106.09685' (new style) or 'hep-th/9901001' (old style).",
     )
+    arxiv_class: ArxivClass | None = Field(
+        default=None,
+        description="arXiv primary category as arXiv lists it, e.g. 'cs.CL'; cited as `primaryClass`. Leave out when unsure.",
+    )
     doi: Doi | None = Field(default=None, description="Publisher DOI, e.g. '10.18653/v1/N19-1423' (not arXiv's own).")
+    anthology: AnthologyId | None = Field(
+        default=None,
+        description=(
+            "ACL Anthology id of the published paper, e.g. '2023.emnlp-main.923' or 'N19-1423', copied from its "
+            "aclanthology.org page; decides the proceedings title and the citation's URL."
+        ),
+    )
     url: HttpsUrl | None = Field(default=None, description="https link to the paper, only for papers that are not on arXiv.")
     authors: list[Line] | None = Field(
         default=None,
@@ -126,6 +149,10 @@ class Paper(Strict):
     published: IsoDate | None = Field(default=None, description="Date of the first version, YYYY-MM-DD.")
     venue: Line | None = Field(
         default=None, description="Where it was published: '<series> <year>', e.g. 'NeurIPS 2020'; see registry/venues.yaml."
+    )
+    pages: Pages | None = Field(
+        default=None,
+        description="Pages in the proceedings or journal, e.g. '4171-4186', as the publisher's page lists them; verified, else absent.",
     )
     institutions: list[Line] = Field(
         default_factory=list, description="Main institutions, by their canonical names in registry/institutions.yaml."
@@ -184,15 +211,60 @@ class Institution(Strict):
     aliases: list[Line] = Field(default_factory=list, description="Other names that mean the same organisation.")
 
 
+class AnthologyVolume(Strict):
+    """One volume of an ACL-family edition: its papers' Anthology ids start with `anthology`."""
+
+    anthology: Annotated[str, StringConstraints(pattern=r"^(?:\d{4}\.[a-z0-9]+(?:-[a-z0-9]+)*|[A-Z]\d{2}-\d{1,2})$")] = Field(
+        description="The volume part of its papers' Anthology ids, e.g. '2023.emnlp-main', '2023.findings-emnlp', 'N19-1'."
+    )
+    title: Line = Field(description="The volume's full title as the Anthology prints it, used as booktitle.")
+
+
+class Edition(Strict):
+    """What one year of a series is cited with, as the proceedings (or the journal's volume) name themselves.
+
+    Every value must be checked against the publisher's own pages (two sources); what is unknown stays absent and the
+    citation falls back to the series' `full` name.
+    """
+
+    year: Year = Field(description="The edition's year, as in a record's `venue: '<name> <year>'`.")
+    title: Line | None = Field(
+        default=None,
+        description="Full proceedings title (booktitle), e.g. 'Proceedings of the 40th International Conference on Machine Learning'.",
+    )
+    volumes: list[AnthologyVolume] = Field(
+        default_factory=list, description="ACL Anthology volumes of the edition; a paper's `anthology` id picks its title."
+    )
+    volume: Annotated[str, StringConstraints(pattern=r"^\d{1,4}$")] | None = Field(
+        default=None, description="Volume number of the proceedings or journal that year, e.g. '36' (NeurIPS 2023), '202' (PMLR)."
+    )
+    series: Line | None = Field(default=None, description="Book series, e.g. 'Proceedings of Machine Learning Research'.")
+    publisher: Line | None = Field(default=None, description="Publisher as the proceedings name it, e.g. 'Curran Associates, Inc.'.")
+    address: Line | None = Field(default=None, description="Place, where the venue's own BibTeX gives one, e.g. 'Singapore'.")
+
+
 class Venue(Strict):
     """A conference or journal series; records cite it as '<name> <year>'."""
 
     name: Line = Field(examples=["NeurIPS"], description="Canonical short name, e.g. 'NeurIPS'.")
     full: Line = Field(
-        examples=["Advances in Neural Information Processing Systems"], description="Full name, used as booktitle/journal in BibTeX."
+        examples=["Advances in Neural Information Processing Systems"],
+        description="Full name, used as booktitle/journal in BibTeX when the edition names no title.",
     )
     kind: Literal["conference", "journal"] = Field(examples=["conference"], description="Decides @inproceedings or @article.")
     aliases: list[Line] = Field(default_factory=list, description="Other names for the same series, e.g. 'NIPS'.")
+    editions: list[Edition] = Field(default_factory=list, description="Per-year proceedings facts, oldest first.")
+
+    def edition(self, year: int) -> Edition | None:
+        return next((e for e in self.editions if e.year == year), None)
+
+
+class GlossaryEntry(Strict):
+    """One field concept under its names in both languages, so a query in either finds pages that use any of them."""
+
+    id: Slug = Field(description="Concept id, e.g. 'instruction-tuning'.")
+    zh: list[Line] = Field(min_length=1, description="Chinese terms for the concept, e.g. '指令微调'.")
+    en: list[Line] = Field(min_length=1, description="English terms and abbreviations, e.g. 'instruction tuning', 'LoRA'.")
 
 
 class TagFile(Strict):
@@ -210,3 +282,7 @@ class VenueFile(Strict):
         examples=[[{"name": "NeurIPS", "full": "Advances in Neural Information Processing Systems", "kind": "conference"}]],
         description="The venue registry.",
     )
+
+
+class GlossaryFile(Strict):
+    terms: list[GlossaryEntry] = Field(description="The zh↔en glossary of field terms used by search.")

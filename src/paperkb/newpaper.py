@@ -12,18 +12,25 @@ This module is pure: text in, values and YAML text out. `arxivapi` does the fetc
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from paperkb import identifiers
+from paperkb import identifiers, yamlload
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/paper.schema.json"
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
 _URL_TAIL = re.compile(r"[?#].*$")
+# arXiv's category names: `cs.CL`, `hep-th`, `math.GT`, `q-bio.NC`, `physics.comp-ph`, `cond-mat.mes-hall`. The term
+# goes into a comment of the draft, so anything else (a newline would start live YAML lines) is dropped, not written.
+_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?", re.ASCII)
+
+
+def category(term: str | None) -> str | None:
+    """The term if it is a well-formed arXiv category name, else None."""
+    return term if term and len(term) <= 40 and _CATEGORY.fullmatch(term) else None
 
 
 class NotAnArxivId(ValueError):
@@ -98,8 +105,8 @@ def parse_atom(xml: bytes, arxiv: str) -> ArxivEntry:
         except ValueError:
             raise BadResponse(f"the entry has no readable <published> date ({published_text!r})") from None
         primary = entry.find(f"{_ARXIV}primary_category")
-        category = primary.get("term") if primary is not None else None
-        return ArxivEntry(arxiv, title, authors, published, category or None)
+        term = category(primary.get("term") if primary is not None else None)
+        return ArxivEntry(arxiv, title, authors, published, term)
     raise ArxivNotFound(f"arXiv has no paper {arxiv}; check the id on https://arxiv.org/abs/{arxiv}")
 
 
@@ -130,8 +137,8 @@ def existing_record(arxiv: str, recorded: Mapping[str, object]) -> str | None:
 
 
 def _q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML): '2310.11511' stays text, 'no' stays a word."""
-    return json.dumps(text, ensure_ascii=False)
+    """A YAML double-quoted scalar that reads back as `text` (`yamlload.quoted`)."""
+    return yamlload.quoted(text)
 
 
 # The part only a reader can write. Empty strings, so `paperkb check` says "must not be empty" until they are written.
@@ -158,9 +165,10 @@ def draft_text(entry: ArxivEntry | None, arxiv: str, rid: str, topics: list[str]
     abs_url = identifiers.arxiv_links(arxiv)["abs"]
     lines = [SCHEMA_LINE]
     if entry is not None:
-        category = f"；arXiv 主分类 primary category: {entry.primary_category}" if entry.primary_category else ""
+        term = category(entry.primary_category)  # checked again here: it is the one value written outside quotes
+        where = f"；arXiv 主分类 primary category: {term}" if term else ""
         lines += [
-            f"# 由 `paperkb new` 根据 arXiv API 生成{category}。请对照论文 {abs_url} 核对每一项事实。",
+            f"# 由 `paperkb new` 根据 arXiv API 生成{where}。请对照论文 {abs_url} 核对每一项事实。",
             "# Drafted by `paperkb new` from the arXiv API; check the facts, then write tldr and notes (see CONTRIBUTING.md).",
         ]
     else:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from paperkb import fieldref, hints, models, scaffold, yamlload
 from paperkb.problems import Problem
 
-Kind = Literal["paper", "topic", "tags", "institutions", "venues"]
+Kind = Literal["paper", "topic", "tags", "institutions", "venues", "glossary"]
 
 MODELS: dict[Kind, type[BaseModel]] = {
     "paper": models.Paper,
@@ -24,8 +24,16 @@ MODELS: dict[Kind, type[BaseModel]] = {
     "tags": models.TagFile,
     "institutions": models.InstitutionFile,
     "venues": models.VenueFile,
+    "glossary": models.GlossaryFile,
 }
-MAX_BYTES: dict[Kind, int] = {"paper": 64 * 1024, "topic": 64 * 1024, "tags": 256 * 1024, "institutions": 256 * 1024, "venues": 256 * 1024}
+MAX_BYTES: dict[Kind, int] = {
+    "paper": 64 * 1024,
+    "topic": 64 * 1024,
+    "tags": 256 * 1024,
+    "institutions": 256 * 1024,
+    "venues": 256 * 1024,
+    "glossary": 256 * 1024,
+}
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,10 @@ _PATTERN_HINTS = {
     "id": "must be lower-case letters, digits and hyphens (2–81 characters), e.g. 'lora' or 'self-rag'",
     "code": "must be a GitHub repository written 'owner/repo', e.g. 'microsoft/LoRA'",
     "doi": "must be a DOI starting with '10.', e.g. '10.18653/v1/N19-1423'",
+    "anthology": "must be an ACL Anthology id as its page shows it, e.g. '2023.emnlp-main.923' or 'N19-1423' (no URL)",
+    "arxiv_class": "must be an arXiv category such as 'cs.CL' or 'stat.ML', as arXiv lists it",
+    "pages": "must be a page or a range written with one ASCII hyphen, e.g. '4171-4186' (not an en dash or '--')",
+    "volume": "must be the volume number only, e.g. '36'",
 }
 
 

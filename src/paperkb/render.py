@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import html
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from paperkb import bibtex, charts, citation, csl, feeds, identifiers, safetext, searchterms, urls
+from paperkb import bibtex, charts, citation, csl, feeds, identifiers, listpages, ris, safetext, searchindex, urls
 from paperkb.kb import KnowledgeBase
 from paperkb.models import Paper, Topic
 
@@ -57,8 +57,10 @@ class PaperView:
     tldr: Markup
     notes: dict[str, Markup]
     bibtex: str
-    title_terms: str
-    search_terms: str
+    terms: searchindex.PaperTerms
+    filters: list[tuple[str, str]]
+    author_links: list[tuple[str, str]]
+    topic_names: str
 
 
 # Front-matter keys the theme prints without escaping (MkDocs' Jinja has no autoescape): they get HTML-escaped text.
@@ -67,8 +69,7 @@ _THEME_PRINTS_RAW = {"title", "description"}
 
 def venue_series(venue: str) -> str:
     """'NeurIPS 2020' -> 'NeurIPS' (venues are validated '<series> <year>' by the time a site is rendered)."""
-    parts = identifiers.split_venue(venue)
-    return parts[0] if parts else venue
+    return searchindex.venue_series(venue)
 
 
 def _json_front_matter(meta: dict[str, Any]) -> str:
@@ -155,17 +156,15 @@ class SiteRenderer:
                 "limitations": _notes_html(paper.notes.limitations) if paper.notes.limitations else Markup(""),
             },
             bibtex=self._paper_bibtex(paper),
-            title_terms=searchterms.cjk_bigrams([paper.title_zh or ""]),
-            search_terms=searchterms.cjk_bigrams(
-                [
-                    paper.tldr,
-                    *(text for text in paper.notes.model_dump().values() if text),
-                    *(self.kb.topic_by_id[t].name for t in paper.topics),
-                    *(self.kb.tag_by_id[t].name for t in paper.tags),
-                    *(self.kb.institution_by_name[i].name_zh or "" for i in paper.institutions),
-                ]
-            ),
+            terms=searchindex.paper_terms(self.kb, paper, self.keys[paper.id]),
+            filters=searchindex.paper_filters(self.kb, paper),
+            author_links=[(name, self.author_slugs[name]) for name in paper.authors or []],
+            topic_names=" · ".join(self.kb.topic_by_id[t].name for t in paper.topics),
         )
+
+    @cached_property
+    def author_slugs(self) -> dict[str, str]:
+        return listpages.author_slugs(self.kb)
 
     def _paper_bibtex(self, paper: Paper) -> str:
         """`export_bibtex(kb, [paper])`, remembered across renders in the same process (see `_BIBTEX`)."""
@@ -180,41 +179,6 @@ class SiteRenderer:
     def _render(self, template: str, here: str, meta: dict[str, Any], **context: Any) -> str:
         body = self.env.get_template(template).render(here=here, kb=self.kb, views=self.views, site=self.settings, **context)
         return _json_front_matter(meta) + body
-
-    # ---- groups used by the index pages -------------------------------------------------------------------------------
-
-    @cached_property
-    def groups(self) -> dict[str, list[tuple[str, str, list[Paper]]]]:
-        """Index kind -> [(slug, label, papers)], each sorted for display."""
-        by_year: dict[int, list[Paper]] = defaultdict(list)
-        by_venue: dict[str, list[Paper]] = defaultdict(list)
-        by_inst: dict[str, list[Paper]] = defaultdict(list)
-        by_tag: dict[str, list[Paper]] = defaultdict(list)
-        for p in self.kb.papers:
-            by_year[p.year].append(p)
-            if p.venue:
-                by_venue[venue_series(p.venue)].append(p)
-            for inst in p.institutions:
-                by_inst[inst].append(p)
-            for tag in p.tags:
-                by_tag[tag].append(p)
-
-        def order(ps: list[Paper]) -> list[Paper]:
-            return sorted(ps, key=lambda p: (-p.year, p.short_name.lower(), p.id))
-
-        inst_zh = {i.name: i.name_zh for i in self.kb.institutions}
-        return {
-            "years": [(str(y), str(y), order(ps)) for y, ps in sorted(by_year.items(), reverse=True)],
-            "venues": [(urls.slug(v), v, order(ps)) for v, ps in sorted(by_venue.items(), key=lambda kv: (-len(kv[1]), kv[0]))],
-            "institutions": [
-                (urls.slug(i), f"{i}（{inst_zh[i]}）" if inst_zh.get(i) else i, order(ps))
-                for i, ps in sorted(by_inst.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-            ],
-            "tags": [
-                (t, f"{self.kb.tag_by_id[t].name}（{t}）", order(ps))
-                for t, ps in sorted(by_tag.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-            ],
-        }
 
     # ---- pages ---------------------------------------------------------------------------------------------------------
 
@@ -247,75 +211,62 @@ class SiteRenderer:
                 "url": f"{self.settings.site_url}papers/{paper.id}/",
             },
         }
-        related = self.kb.related.get(paper.id, [])
-        return self._render("paper.md.j2", here, meta, v=view, p=paper, related=related)
+        builds_on, followed_by = self.kb.lineage(paper.id)
+        return self._render("paper.md.j2", here, meta, v=view, p=paper, builds_on=builds_on, followed_by=followed_by)
 
     def topic_pages(self, topic: Topic) -> dict[str, str]:
-        papers = self.kb.papers_by_topic[topic.id]
+        """A topic's papers with those of all its sub-topics (one count rule), and for a parent also its own papers alone."""
+        everything = sorted(self.kb.papers_under(topic.id), key=lambda p: (-p.year, p.id))
+        own = self.kb.papers_by_topic[topic.id]
+        out = self._topic_listing(topic, everything, own, own_only=False)
+        if len(own) != len(everything):
+            out.update(self._topic_listing(topic, own, own, own_only=True))
+        return out
+
+    def _topic_listing(self, topic: Topic, papers: list[Paper], own: list[Paper], own_only: bool) -> dict[str, str]:
         pages = _paginate(papers, CARDS_PER_PAGE)
-        subtree_count = len(self.kb.papers_under(topic.id))
+        targets = [urls.topic_page(topic.id, n, own_only) for n in range(1, len(pages) + 1)]
+        subtree = {t.id for t in self.kb.subtree(topic.id)}
         out = {}
-        targets = [urls.topic_page(topic.id, n) for n in range(1, len(pages) + 1)]
         for n, chunk in enumerate(pages, 1):
-            here = urls.topic_page(topic.id, n)
+            here = targets[n - 1]
+            name = topic.name + ("（仅本主题）" if own_only else "")
             meta = {
-                "title": topic.name if n == 1 else f"{topic.name}（第 {n} 页）",
+                "title": name if n == 1 else f"{name}（第 {n} 页）",
                 "description": safetext.collapse(topic.intro)[:120],
                 "pkb_kind": "topic",
             }
+            # The sub-topics (below this one) each card sits in, for papers filed under a sub-topic.
+            where = {p.id: [self.kb.topic_by_id[t] for t in p.topics if t in subtree and t != topic.id] for p in chunk}
             out[here] = self._render(
                 "topic.md.j2",
                 here,
                 meta,
                 t=topic,
                 papers=chunk,
+                where=where,
                 page=n,
-                pages=len(pages),
-                total=len(papers),
-                subtree_count=subtree_count,
-                title_terms=searchterms.cjk_bigrams([topic.name]),
-                search_terms=searchterms.cjk_bigrams([topic.intro]),
                 targets=targets,
+                total=len(self.kb.papers_under(topic.id)),
+                own_count=len(own),
+                own_only=own_only,
                 children=self.kb.children.get(topic.id, []),
+                counts={c.id: len(self.kb.papers_under(c.id)) for c in self.kb.children.get(topic.id, [])},
                 path=self.kb.topic_path(topic.id),
+                facets=listpages.facet_options(self.kb, self.kb.papers_under(topic.id), {"topic": topic.id}),
             )
-        return out
-
-    def group_pages(self, kind: str, title: str) -> dict[str, str]:
-        out = {}
-        here = f"indexes/{kind}/index.md"
-        rows = [(s, label, len(ps)) for s, label, ps in self.groups[kind]]
-        out[here] = self._render("group_list.md.j2", here, {"title": title}, kind=kind, title=title, rows=rows)
-        for s, label, papers in self.groups[kind]:
-            pages = _paginate(papers, ROWS_PER_PAGE)
-            targets = [f"indexes/{kind}/{s}.md" if n == 1 else f"indexes/{kind}/{s}-{n}.md" for n in range(1, len(pages) + 1)]
-            for n, chunk in enumerate(pages, 1):
-                here = targets[n - 1]
-                out[here] = self._render(
-                    "group.md.j2",
-                    here,
-                    {"title": f"{title}：{label}"},
-                    kind=kind,
-                    slug=s,
-                    label=label,
-                    title=title,
-                    papers=chunk,
-                    page=n,
-                    targets=targets,
-                    total=len(papers),
-                )
         return out
 
     def stats(self) -> str:
         per_year = Counter(p.year for p in self.kb.papers)
         years = [(str(y), n) for y, n in sorted(per_year.items())]
-        top_topics = [(t.name, len(self.kb.papers_by_topic[t.id])) for t in self.kb.topics]
+        top_topics = [(t.name, len(self.kb.papers_under(t.id))) for t in self.kb.topics]
         top_topics = sorted(top_topics, key=lambda kv: (-kv[1], kv[0]))[:20]
         inst = Counter(i for p in self.kb.papers for i in p.institutions)
         top_inst = sorted(inst.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
         svgs = {
             "years": Markup(charts.bar_chart("每年论文数（按首版年份）", years)),
-            "topics": Markup(charts.bar_chart("各主题论文数（前 20）", top_topics)),
+            "topics": Markup(charts.bar_chart("各主题论文数（含子主题，前 20）", top_topics)),
             "institutions": Markup(charts.bar_chart("机构论文数（前 15）", top_inst)),
         }
         return self._render("stats.md.j2", "stats.md", {"title": "统计"}, svgs=svgs)
@@ -339,15 +290,21 @@ class SiteRenderer:
             out.update(self.topic_pages(topic))
         for paper in self.kb.papers:
             out[urls.paper_page(paper.id)] = self.paper(paper)
-        for kind, title in INDEXES:
-            out.update(self.group_pages(kind, title))
-        out["indexes/index.md"] = self._render("indexes.md.j2", "indexes/index.md", {"title": "索引"}, indexes=INDEXES, groups=self.groups)
+        out.update(listpages.index_pages(self))
+        out.update(listpages.papers_pages(self))
+        out.update(listpages.author_pages(self))
+        out["topics/index.md"] = listpages.topics_index(self)
         out["new.md"] = self._render("new.md.j2", "new.md", {"title": "新增"}, papers=feeds.newest(self.kb, 100))
         out["stats.md"] = self.stats()
-        out["search.md"] = self._render("search.md.j2", "search.md", {"title": "搜索", "hide": ["toc"]})
+        out["search.md"] = self._render(
+            "search.md.j2", "search.md", {"title": "搜索", "hide": ["toc"], "pkb_kind": "search"}, facets=searchindex.FACETS
+        )
+        out["search/terms.json"] = searchindex.client_data(self.kb)
+        out["list.md"] = self._render("list.md.j2", "list.md", {"title": "待读", "hide": ["toc"]})
         out["papers.json"] = feeds.papers_json(self.kb, self.settings.site_url)
         out["feed.xml"] = feeds.atom_feed(self.kb, self.settings.site_url, self.settings.site_name, self.settings.feed_size)
         out.update(self.citations())
+        out.update(self.topic_feeds())
         return out
 
     def citations(self) -> dict[str, str]:
@@ -361,12 +318,31 @@ class SiteRenderer:
         for paper in self.kb.papers:
             out[f"cite/{paper.id}.bib"] = self.views[paper.id].bibtex
             out[f"cite/{paper.id}.json"] = csl.export_csl(self.kb, [paper])
+            out[f"cite/{paper.id}.ris"] = self.ris_records[paper.id]
         for topic in self.kb.topics:
             papers = self.kb.papers_under(topic.id)
             out[f"cite/topics/{topic.id}.bib"] = self._bibtex(papers)
             out[f"cite/topics/{topic.id}.json"] = self._csl(papers)
+            out[f"cite/topics/{topic.id}.ris"] = self._ris(papers)
         out["cite/all.bib"] = self._bibtex(self.kb.papers)
         out["cite/all.json"] = self._csl(self.kb.papers)
+        out["cite/all.ris"] = self._ris(self.kb.papers)
+        return out
+
+    def topic_feeds(self) -> dict[str, str]:
+        """An Atom feed per topic (its papers and its sub-topics'), next to the topic's page: topics/<id>/feed.xml."""
+        out = {}
+        for topic in self.kb.topics:
+            page = f"{self.settings.site_url}{urls.page_dir(urls.topic_page(topic.id))}"
+            out[feeds.topic_feed_path(topic.id)] = feeds.atom_feed(
+                self.kb,
+                self.settings.site_url,
+                f"{topic.name} · {self.settings.site_name}",
+                self.settings.feed_size,
+                papers=self.kb.papers_under(topic.id),
+                page=page,
+                path=feeds.topic_feed_path(topic.id),
+            )
         return out
 
     def _by_key(self, papers: Iterable[Paper]) -> list[Paper]:
@@ -380,17 +356,25 @@ class SiteRenderer:
     def csl_items(self) -> dict[str, dict[str, Any]]:
         return {p.id: csl.item_for(self.kb, p, self.keys[p.id]) for p in self.kb.papers}
 
+    @cached_property
+    def ris_records(self) -> dict[str, str]:
+        return {p.id: ris.record_for(self.kb, p, self.keys[p.id]) for p in self.kb.papers}
+
+    def _ris(self, papers: Iterable[Paper]) -> str:
+        """`ris.export_ris(kb, papers)` from cached records (same records, order and separators)."""
+        return "\n".join(self.ris_records[p.id] for p in self._by_key(papers))
+
     def _csl(self, papers: Iterable[Paper]) -> str:
         """`csl.export_csl(kb, papers)` from cached items (same items, order and JSON layout)."""
         return json.dumps([self.csl_items[p.id] for p in self._by_key(papers)], ensure_ascii=False, indent=2) + "\n"
 
 
-INDEXES = [("years", "按年份"), ("venues", "按会议期刊"), ("institutions", "按机构"), ("tags", "按标签")]
+INDEXES = listpages.INDEXES
 
 
-# Material renders the navigation into every page; `navigation.prune` keeps only its visible part (the top level and the
-# open path), so the part the topics add is bounded: three levels, at most 40 topics under each parent, by `order`.
-# 1,000 flat topics put ~300 KB of navigation on every page before this. Topics left out are linked from their parent's
+# Material renders the whole navigation into every page (every topic in every page's menu and phone drawer, issue 12;
+# no `navigation.prune`), so the part the topics add is bounded: three levels, at most 40 topics under each parent, by
+# `order`. 1,000 flat topics put ~300 KB of navigation on every page before this. Topics left out are linked from their parent's
 # page and the home page, and listed in `not_in_nav` (build.generated_config).
 NAV_DEPTH = 3
 NAV_CHILDREN = 40
@@ -418,13 +402,17 @@ def topics_off_nav(kb: KnowledgeBase) -> list[str]:
 
 
 def nav(kb: KnowledgeBase) -> list[Any]:
-    """MkDocs navigation: home, the topic tree, indexes, new, stats, search. Paper pages are deliberately absent."""
+    """MkDocs navigation: home, the topic tree under /topics/, indexes, new, stats, search. Paper pages are absent.
+
+    Every section starts with its own page (`navigation.indexes`): 主题 opens /topics/, a parent topic opens its own page.
+    """
     indexes = [{title: f"indexes/{kind}/index.md"} for kind, title in INDEXES]
     return [
         {"首页": "index.md"},
-        {"主题": _nav_topics(kb)[0]},
-        {"索引": ["indexes/index.md", *indexes, {"新增": "new.md"}, {"统计": "stats.md"}]},
+        {"主题": ["topics/index.md", *_nav_topics(kb)[0]]},
+        {"索引": ["indexes/index.md", {"全部论文": "papers/index.md"}, *indexes, {"新增": "new.md"}, {"统计": "stats.md"}]},
         {"搜索": "search.md"},
+        {"待读": "list.md"},
     ]
 
 

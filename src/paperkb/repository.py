@@ -14,7 +14,14 @@ from paperkb.kb import KnowledgeBase
 from paperkb.problems import Problem, count_errors
 from paperkb.records import Kind, RecordFile, parse_file
 
-REGISTRY: dict[str, Kind] = {"registry/tags.yaml": "tags", "registry/institutions.yaml": "institutions", "registry/venues.yaml": "venues"}
+REGISTRY: dict[str, Kind] = {
+    "registry/tags.yaml": "tags",
+    "registry/institutions.yaml": "institutions",
+    "registry/venues.yaml": "venues",
+    "registry/glossary.yaml": "glossary",
+}
+# Without a glossary, search still matches each language on its own (and institutions in both).
+OPTIONAL = {"registry/glossary.yaml"}
 
 
 class NotAKnowledgeBase(Exception):
@@ -80,7 +87,7 @@ def load_files(root: Path, focus: Collection[str] = ()) -> tuple[list[RecordFile
     for folder in linked:
         problems.append(Problem(f"{folder}/", 1, 1, "", f"{folder}/ is a symbolic link; records must be files of the checkout itself"))
     for rel in REGISTRY:
-        if "registry" not in linked and not ((root / rel).is_file() or (root / rel).is_symlink()):
+        if rel not in OPTIONAL and "registry" not in linked and not ((root / rel).is_file() or (root / rel).is_symlink()):
             problems.append(Problem(rel, 1, 1, "", "registry file is missing; restore it from the repository"))
     for folder in ("papers", "topics"):
         if folder in linked:
@@ -99,6 +106,7 @@ def build_kb(files: list[RecordFile]) -> KnowledgeBase:
     tags: tuple[models.Tag, ...] = ()
     insts: tuple[models.Institution, ...] = ()
     venues: tuple[models.Venue, ...] = ()
+    glossary: tuple[models.GlossaryEntry, ...] = ()
     for f in files:
         if isinstance(f.model, models.TagFile):
             tags = tuple(f.model.tags)
@@ -106,7 +114,9 @@ def build_kb(files: list[RecordFile]) -> KnowledgeBase:
             insts = tuple(f.model.institutions)
         elif isinstance(f.model, models.VenueFile):
             venues = tuple(f.model.venues)
-    return KnowledgeBase(tuple(papers), tuple(topics), tags, insts, venues)
+        elif isinstance(f.model, models.GlossaryFile):
+            glossary = tuple(f.model.terms)
+    return KnowledgeBase(tuple(papers), tuple(topics), tags, insts, venues, glossary)
 
 
 def load_kb(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:

@@ -9,7 +9,9 @@ page by one of exactly three roads, each closed for its context:
 - `html_text(text)`: fields placed inside raw HTML blocks (cards, metadata). HTML-escaped, whitespace collapsed.
 - `notes_html(text)`: the notes, which may use light Markdown. Escaped first (so no raw HTML survives), rendered with plain
   Python-Markdown (no extensions), then cleaned by nh3 down to a small allow-list of tags with no attributes at all.
-  Code spans and inline math `$…$` are taken out before Markdown runs (math becomes a span with a fixed class);
+  Code spans and inline math `$…$` are taken out before Markdown runs (math becomes a span with a fixed class holding
+  MathML from mathml.py, itself allow-listed and checked again by nh3 here, or the formula as text when it cannot be
+  converted safely);
   brackets and stray backticks are escaped, so no link ever forms; lists nest at most four levels.
 
 Every function here is linear in the length of its text (tests/test_hostile_linear.py).
@@ -24,6 +26,8 @@ import re
 import markdown
 import nh3
 from markupsafe import Markup
+
+from paperkb import mathml
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")  # Python-Markdown's escapable characters, plus tables' pipe
 _SPACE = re.compile(r"\s+")
@@ -40,6 +44,9 @@ _CODE = re.compile(r"<code>(.*?)</code>", re.S)
 _MARKDOWN = markdown.Markdown(extensions=[], output_format="html")
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "code", "br", "span", "blockquote"}
+# What nh3 keeps of a rendered note: those tags, and the MathML that mathml.py builds from formulas.
+CLEAN_TAGS = ALLOWED_TAGS | mathml.MATHML_TAGS
+CLEAN_ATTRIBUTES = {"span": {"class"}, **{tag: set(mathml.MATHML_ATTRIBUTES) for tag in mathml.MATHML_TAGS}}
 
 
 def collapse(text: str) -> str:
@@ -161,7 +168,7 @@ def _inline_spans(source: str) -> tuple[str, list[str]]:
             else:
                 out.append("\\`" * len(text))
         elif text == "$" and (math := _MATH.match(source, token.start())):
-            spans.append(f'<span class="pkb-math">{math[1]}</span>')
+            spans.append(f'<span class="pkb-math">{mathml.to_mathml(html.unescape(math[1])) or math[1]}</span>')
             out.append(_SPAN_TOKEN.format(len(spans) - 1))
             pos = math.end()
         elif text in "[]":
@@ -192,8 +199,8 @@ def notes_html(text: str) -> Markup:
     rendered = _SPAN_BACK.sub(lambda m: spans[int(m[1])], rendered)
     clean = nh3.clean(
         rendered,
-        tags=ALLOWED_TAGS,
-        attributes={"span": {"class"}},
+        tags=CLEAN_TAGS,
+        attributes=CLEAN_ATTRIBUTES,
         url_schemes=set(),
         link_rel=None,
         strip_comments=True,

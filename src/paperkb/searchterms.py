@@ -14,6 +14,7 @@ any page that has the characters anywhere. The tokens are never shown: results d
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -32,3 +33,57 @@ def cjk_bigrams(texts: Iterable[str]) -> str:
             for i in range(len(run) - 1):
                 seen.setdefault(pair_token(run[i : i + 2]), None)
     return " ".join(seen)
+
+
+# ---- exact identities and concepts ---------------------------------------------------------------------------------------
+#
+# Ranking alone cannot promise that `Transformer` puts the Transformer paper first: the word is on a hundred pages. So each
+# paper page also carries one token per identity (short name, title, record id, arXiv id, DOI, citation key), made from
+# the identity's normalised form, and the search page makes the same token from the whole query: the paper whose name the
+# query is matches that token, and nothing else does. Concepts (glossary entries, institutions) work the same way: a page
+# that uses any term of a concept, in either language, carries the concept's token, and a query term of the concept is
+# replaced by it. site_config/assets/search.js computes the same tokens; a browser test holds the two equal.
+#
+# Token shape: the first 8 ASCII letters or digits of the normalised text, a marker (`zq` identity, `zg` concept), and 16
+# hex digits of a hash. The prefix keeps a token next to the query's own words in Pagefind's alphabetically chunked index,
+# so it usually costs no extra download; the fixed-length hash keeps one token from being a prefix of another (Pagefind
+# matches query terms as prefixes).
+
+_NOT_WORD = re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_ASCII_HEAD = re.compile(r"[a-z0-9]{1,8}")
+WORD = re.compile(r"[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def normalise(text: str) -> str:
+    """NFKC, lower case, every run of characters other than ASCII letters, digits and Chinese one space (search.js: `norm`)."""
+    return _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+
+
+def _fnv(data: bytes, seed: int) -> int:
+    h = seed
+    for byte in data:
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def hash_hex(text: str) -> str:
+    """16 hex digits: two 32-bit FNV-1a hashes of the UTF-8 bytes (simple enough to compute identically in the browser)."""
+    data = text.encode("utf-8")
+    return f"{_fnv(data, 0x811C9DC5):08x}{_fnv(data, 0x2F5A1B3D):08x}"
+
+
+def _token(key: str, marker: str) -> str:
+    head = _ASCII_HEAD.match(key)
+    return (head.group(0) if head else "") + marker + hash_hex(key)
+
+
+def identity_token(text: str) -> str | None:
+    """The token of one identity (`'Transformer-XL'` and `'transformer xl'` give the same); None when nothing is left."""
+    key = normalise(text).replace(" ", "")
+    return _token(key, "zq") if key else None
+
+
+def concept_token(concept: str, first_term: str) -> str:
+    """The token of a glossary concept or an institution: `concept` is its stable key, `first_term` gives the prefix."""
+    head = _ASCII_HEAD.match(normalise(first_term).replace(" ", ""))
+    return (head.group(0) if head else "") + "zg" + hash_hex(concept)

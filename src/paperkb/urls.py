@@ -37,8 +37,20 @@ def paper_page(pid: str) -> str:
     return f"papers/{pid}.md"
 
 
-def topic_page(tid: str, page: int = 1) -> str:
+def topic_page(tid: str, page: int = 1, own_only: bool = False) -> str:
+    """A topic's listing (with its sub-topics' papers), or with `own_only` the papers filed under the topic itself."""
+    if own_only:
+        return f"topics/{tid}/own.md" if page == 1 else f"topics/{tid}/own-{page}.md"
     return f"topics/{tid}/index.md" if page == 1 else f"topics/{tid}/page-{page}.md"
+
+
+def author_page(slug: str) -> str:
+    return f"authors/{slug}.md"
+
+
+def papers_list_page(page: int) -> str:
+    """The list of every paper: /papers/, then /papers/page/2/ … (no paper id contains a slash, so none can clash)."""
+    return "papers/index.md" if page == 1 else f"papers/page/{page}.md"
 
 
 def slug(text: str) -> str:

@@ -306,3 +306,16 @@ def parse(text: str) -> Document:
 def load(raw: bytes, max_bytes: int = MAX_BYTES) -> Document:
     """Decode and parse one file's bytes."""
     return parse(decode(raw, max_bytes))
+
+
+# Characters a YAML file may not hold raw (DEL, C1 controls, surrogates, U+FFFE/FFFF) or reads as line breaks inside
+# a quoted scalar (NEL, U+2028, U+2029, which would fold into a space). JSON escapes only C0 controls.
+_QUOTE_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar that this loader (and every YAML reader) reads back as exactly `text`.
+
+    JSON strings are valid YAML: '2310.11511' stays text and 'no' stays a word; a newline or `"` cannot end the value.
+    """
+    return _QUOTE_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(text, ensure_ascii=False))

@@ -1,0 +1,162 @@
+"""Concepts a search should find in either language: the glossary (`registry/glossary.yaml`) and the institutions.
+
+A Chinese reader searches `指令微调` for papers whose English title says "instruction tuning", and `微软` for Microsoft's
+papers. Each concept has names in both languages; a page that uses any of them carries the concept's token
+(`searchterms.concept_token`), and the search page replaces a query's concept terms by that token (search.js), so either
+language finds both.
+
+Matching is on the normalised text (`searchterms.normalise`): an English term is a whole sequence of words ("low-rank
+adaptation" matches "Low-Rank Adaptation" and "low rank adaptation", not "allow rank"); a Chinese term is a substring of
+a run of Chinese characters (Chinese has no spaces to bound a word). Linear in the text: each position is tried against
+terms of up to the longest term's length, by hashing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from paperkb import models
+from paperkb.problems import Problem
+from paperkb.records import RecordFile, field_name
+from paperkb.searchterms import WORD, concept_token, normalise
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_ASCII_WORDS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One concept: its stable key, its index token and its terms, normalised (Chinese and English)."""
+
+    key: str
+    token: str
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+
+
+def term_kind(term: str) -> str | None:
+    """'zh' for a run of Chinese characters, 'en' for ASCII words, None for anything else (mixed or empty)."""
+    norm = normalise(term)
+    if _CJK.fullmatch(norm):
+        return "zh"
+    if _ASCII_WORDS.fullmatch(norm):
+        return "en"
+    return None
+
+
+def _concept(key: str, names: Iterable[str], first_en: str) -> Concept:
+    zh, en = [], []
+    for name in names:
+        kind, norm = term_kind(name), normalise(name)
+        if kind == "zh" and len(norm) >= 2 and norm not in zh:
+            zh.append(norm)
+        elif kind == "en" and norm not in en:
+            en.append(norm)
+    return Concept(key, concept_token(key, first_en), tuple(zh), tuple(en))
+
+
+def concepts(glossary: Iterable[models.GlossaryEntry], institutions: Iterable[models.Institution]) -> list[Concept]:
+    """Glossary entries then institutions, in registry order (keys `g:<id>`, `i:<canonical name>`)."""
+    out = [_concept(f"g:{e.id}", [*e.zh, *e.en], e.en[0]) for e in glossary]
+    for inst in institutions:
+        names = [inst.name, *inst.aliases, *([inst.name_zh] if inst.name_zh else [])]
+        out.append(_concept(f"i:{inst.name}", names, inst.name))
+    return out
+
+
+class Matcher:
+    """Which concepts a text mentions."""
+
+    def __init__(self, items: Iterable[Concept]) -> None:
+        self.zh: dict[str, Concept] = {}
+        self.en: dict[tuple[str, ...], Concept] = {}
+        for c in items:
+            for term in c.zh:
+                self.zh.setdefault(term, c)
+            for term in c.en:
+                self.en.setdefault(tuple(term.split(" ")), c)
+        self.max_zh = max((len(t) for t in self.zh), default=0)
+        self.max_words = max((len(t) for t in self.en), default=0)
+
+    def find(self, texts: Iterable[str]) -> list[Concept]:
+        """Concepts mentioned in any of the texts, each once, first mention first."""
+        return [c for c, _ in self.count(texts).values()]
+
+    def count(self, texts: Iterable[str]) -> dict[str, tuple[Concept, int]]:
+        """Concept key -> (concept, number of mentions), first mention first."""
+        found: dict[str, tuple[Concept, int]] = {}
+
+        def hit(c: Concept | None) -> None:
+            if c:
+                found[c.key] = (c, found[c.key][1] + 1 if c.key in found else 1)
+
+        for text in texts:
+            tokens = WORD.findall(normalise(text))
+            for i, tok in enumerate(tokens):
+                if _CJK.match(tok):
+                    for start in range(len(tok) - 1):
+                        for end in range(start + 2, min(len(tok), start + self.max_zh) + 1):
+                            hit(self.zh.get(tok[start:end]))
+                    continue
+                for n in range(1, self.max_words + 1):
+                    words = tuple(tokens[i : i + n])
+                    if len(words) < n or _CJK.match(words[-1]):
+                        break
+                    hit(self.en.get(words))
+        return found
+
+
+def client_data(items: Iterable[Concept]) -> list[list[Any]]:
+    """What search.js needs to rewrite a query: [token, Chinese terms, English terms, institution or null], normalised.
+
+    For an institution the canonical name is there too: a query that is only an institution lists its papers (the
+    search page's institution filter) before pages that merely mention it.
+    """
+    return [[c.token, list(c.zh), list(c.en), c.key[2:] if c.key.startswith("i:") else None] for c in items]
+
+
+# ---- checks on registry/glossary.yaml ----------------------------------------------------------------------------------
+
+
+def _problem(file: RecordFile, keys: tuple[str | int, ...], message: str) -> Problem:
+    loc = file.loc(*keys)
+    return Problem(file.path, loc.line, loc.col, field_name(keys), message)
+
+
+def check(files: list[RecordFile]) -> list[Problem]:
+    """Every term is one language, names one concept, and is not an institution (those match in both languages already)."""
+    glossary = next((f for f in files if isinstance(f.model, models.GlossaryFile)), None)
+    if glossary is None or not isinstance(glossary.model, models.GlossaryFile):
+        return []
+    institution_names: set[str] = set()
+    for f in files:
+        if isinstance(f.model, models.InstitutionFile):
+            for inst in f.model.institutions:
+                institution_names |= {normalise(n) for n in (inst.name, *inst.aliases, inst.name_zh or "")} - {""}
+    problems: list[Problem] = []
+    ids: set[str] = set()
+    owner: dict[str, str] = {}
+    for i, entry in enumerate(glossary.model.terms):
+        if entry.id in ids:
+            problems.append(_problem(glossary, ("terms", i, "id"), f"glossary id '{entry.id}' is listed twice; keep one"))
+        ids.add(entry.id)
+        for lang in ("zh", "en"):
+            for j, term in enumerate(getattr(entry, lang)):
+                where = ("terms", i, lang, j)
+                norm = normalise(term)
+                if term_kind(term) != lang:
+                    want = "Chinese characters only" if lang == "zh" else "English words (ASCII letters and digits) only"
+                    problems.append(_problem(glossary, where, f"'{term}' must be {want}; put it under `{'en' if lang == 'zh' else 'zh'}`"))
+                elif lang == "zh" and len(norm) < 2:
+                    problems.append(_problem(glossary, where, f"'{term}' is one character; a Chinese term needs two or more"))
+                elif norm in institution_names:
+                    problems.append(
+                        _problem(glossary, where, f"'{term}' is an institution in registry/institutions.yaml, which search matches already")
+                    )
+                elif norm in owner and owner[norm] != entry.id:
+                    problems.append(_problem(glossary, where, f"'{term}' is also a term of '{owner[norm]}'; one term, one concept"))
+                owner.setdefault(norm, entry.id)
+    return problems

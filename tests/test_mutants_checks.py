@@ -1,0 +1,71 @@
+"""Cross-record rules that mutation testing found unguarded in checks.py (tests/mutation/README.md).
+
+Each test drops one record into a copy of the toy knowledge base and asserts the exact located message the rule gives,
+or that a rule's edge case is accepted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mutanttools import paper, problems, problems_of
+
+from paperkb import cli
+
+TOPIC = "id: {id}\nname: 话题\nname_en: A Topic\norder: 30\nintro: |\n  介绍。\n"
+
+
+# --- the topic tree ------------------------------------------------------------------------------------------------
+
+
+def test_a_topic_with_an_unknown_parent_is_reported(toy: Path) -> None:
+    lines = problems_of(toy, "topics/orphan.yaml", TOPIC.format(id="orphan") + "parent: no-such-topic\n")
+    assert lines == ["topics/orphan.yaml:7:9: parent: unknown topic 'no-such-topic'; use an existing topic id or remove `parent`"]
+
+
+def test_a_build_with_an_unknown_parent_stops_at_the_check_without_a_traceback(
+    toy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rendering walks the topic tree (kb.topic_path); a dangling parent must be stopped by the check, never reach it."""
+    (toy / "topics" / "orphan.yaml").write_text(TOPIC.format(id="orphan") + "parent: no-such-topic\n", encoding="utf-8")
+    out = tmp_path / "site"
+    code = cli.main(["--root", str(toy), "build", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "topics/orphan.yaml:7:9: parent: unknown topic 'no-such-topic'" in captured.out + captured.err
+    assert "Traceback" not in captured.out + captured.err and "KeyError" not in captured.out + captured.err
+    assert not out.exists() and not (toy / ".paperkb-build").exists()
+
+
+# --- arXiv ids across records --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pasted", ["2106.09685v2", "https://arxiv.org/abs/2106.09685v3", "arXiv:2106.09685", " 2106.09685 "])
+def test_duplicate_arxiv_ids_are_compared_after_normalising(toy: Path, pasted: str) -> None:
+    """lora.yaml records 2106.09685; the same paper pasted in another form is the same paper."""
+    record = paper("again", arxiv=f'"{pasted}"', year="2021", added='"2026-12-01"')  # the newer record is the one blamed
+    lines = problems(toy, {"papers/again.yaml": record})
+    assert (
+        "papers/again.yaml:4:8: arxiv: arXiv id 2106.09685 is already recorded in papers/lora.yaml: "
+        "delete this file and make your changes in papers/lora.yaml"
+    ) in lines
+    assert not [line for line in lines if line.startswith("papers/lora.yaml:")]
+
+
+def test_different_versions_of_different_papers_are_not_duplicates(toy: Path) -> None:
+    lines = problems(toy, {"papers/other.yaml": paper("other", arxiv='"2106.09686"')})
+    assert not [line for line in lines if "already recorded" in line or "also recorded" in line]
+
+
+# --- venue and year ------------------------------------------------------------------------------------------------
+
+
+def test_a_venue_year_before_the_papers_year_is_reported(toy: Path) -> None:
+    lines = problems_of(toy, "papers/late.yaml", paper("late", venue="ICLR 2020"))
+    assert lines == ["papers/late.yaml:14:8: venue: venue year 2020 is before the paper's year 2021; check both"]
+
+
+@pytest.mark.parametrize("venue", ["ICLR 2021", "ICLR 2022"])
+def test_a_venue_in_the_papers_year_or_later_is_accepted(toy: Path, venue: str) -> None:
+    assert problems_of(toy, "papers/ok.yaml", paper("ok", venue=venue)) == []
