@@ -32,7 +32,7 @@ def test_quick_benchmark_produces_a_sane_table(tmp_path: Path) -> None:
 
     [row] = json.loads(results.with_suffix(".json").read_text(encoding="utf-8"))["rows"]
     assert row["n"] == 50
-    assert row["check_exit"] == 0 and row["check_summary"].startswith("0 error(s), 0 warning(s)")
+    assert row["check_exit"] == 0 and row["check_summary"].startswith("0 errors, 0 warnings")
     assert row["bib_exit"] == 0 and row["bibtex_mb"] > 0
     for key in ("check_s", "load_s", "render_s", "build_s", "bibtex_export_s", "bib_cmd_s"):
         assert row[key] > 0, key

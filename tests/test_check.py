@@ -12,8 +12,30 @@ from conftest import FIXTURES, ROOT, golden
 
 from paperkb import cli
 
-INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
-EXPECTED = FIXTURES / "invalid" / "expected.txt"
+INVALID_DIR = FIXTURES / "invalid"
+# A paper record each (`name.yaml`, or `name.yml` for the extension rule), dropped into the toy knowledge base's papers/.
+INVALID = sorted(p for p in INVALID_DIR.iterdir() if p.suffix in {".yaml", ".yml"})
+# Folders overlaid on the toy knowledge base, for rules about topics, registries and files: each file is copied to its
+# path; `<path>.delete` removes <path>; `<path>.copy` copies the file it names there; `<path>.symlink` links <path> to
+# the target it names.
+CASES = sorted(p for p in (INVALID_DIR / "cases").iterdir() if p.is_dir())
+EXPECTED = INVALID_DIR / "expected.txt"
+SUMMARY = re.compile(r"[0-9,]+ errors?, [0-9,]+ warnings? in [0-9,]+ files?( \(|$)")
+
+
+def overlay(case: Path, root: Path) -> None:
+    for source in sorted(p for p in case.rglob("*") if p.is_file()):
+        rel = source.relative_to(case)
+        target = root / rel.with_suffix("") if rel.suffix in {".delete", ".copy", ".symlink"} else root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if rel.suffix == ".delete":
+            target.unlink()
+        elif rel.suffix == ".copy":
+            shutil.copy(root / source.read_text(encoding="utf-8").strip(), target)
+        elif rel.suffix == ".symlink":
+            target.symlink_to(source.read_text(encoding="utf-8").strip())
+        else:
+            shutil.copy(source, target)
 
 
 def run(root: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
@@ -25,7 +47,7 @@ def run(root: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int
 def test_toy_kb_is_valid(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, lines = run(toy, capsys=capsys)
     assert code == 0
-    assert lines == ["0 error(s), 0 warning(s) in 9 file(s)"]
+    assert lines == ["0 errors, 0 warnings in 9 files"]
 
 
 def test_repository_records_pass_the_check(capsys: pytest.CaptureFixture[str]) -> None:
@@ -43,24 +65,30 @@ def _expected() -> dict[str, list[str]]:
 
 
 def test_every_invalid_fixture_gets_its_exact_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str], update_golden: bool) -> None:
-    """Each file under fixtures/invalid/, dropped into the toy knowledge base, yields exactly the recorded problems."""
+    """Each file under fixtures/invalid/, dropped into the toy knowledge base, and each overlay under invalid/cases/,
+    yields exactly the recorded problems."""
     out = []
-    for fixture in INVALID:
-        root = tmp_path / fixture.stem
+    for fixture in [*INVALID, *CASES]:
+        root = tmp_path / fixture.name
         shutil.copytree(FIXTURES / "kb", root)
-        shutil.copy(fixture, root / "papers" / fixture.name)
+        if fixture.is_dir():
+            overlay(fixture, root)
+            name = f"cases/{fixture.name}"
+        else:
+            shutil.copy(fixture, root / "papers" / fixture.name)
+            name = fixture.name
         code, lines = run(root, capsys=capsys)
-        problems = [line for line in lines if not line.endswith("file(s)")]
-        assert problems, f"{fixture.name} produced no problem"
+        problems = [line for line in lines if not SUMMARY.match(line)]
+        assert problems, f"{name} produced no problem"
         assert "Traceback" not in "\n".join(lines)
         only_warnings = all(": warning: " in p for p in problems)
-        assert code == (0 if only_warnings else 1), fixture.name
-        out += [f"{fixture.name} | {p}" for p in problems]
+        assert code == (0 if only_warnings else 1), name
+        out += [f"{name} | {p}" for p in problems]
     golden(EXPECTED, "\n".join(out) + "\n", update_golden)
 
 
 def test_every_invalid_fixture_is_in_the_golden_file() -> None:
-    assert sorted(_expected()) == [f.name for f in INVALID]
+    assert sorted(_expected()) == sorted([f.name for f in INVALID] + [f"cases/{c.name}" for c in CASES])
 
 
 def _paper(name: str, **extra: str) -> str:
@@ -147,7 +175,7 @@ def test_github_format_cannot_be_broken_by_a_message(toy: Path, capsys: pytest.C
     assert "\n::error::pwned" not in out
 
 
-SUMMARY_FORGERY = "\\e[2K\\r0 error(s), 0 warning(s) in 8 file(s)\\e[8m"  # YAML escapes: ESC, CR
+SUMMARY_FORGERY = "\\e[2K\\r0 errors, 0 warnings in 8 files\\e[8m"  # YAML escapes: ESC, CR
 
 
 def test_control_characters_from_records_never_reach_the_terminal(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -157,10 +185,10 @@ def test_control_characters_from_records_never_reach_the_terminal(toy: Path, cap
     (toy / "papers" / "forged.yaml").write_text(text, encoding="utf-8")
     cli.main(["--root", str(toy), "check"])
     out = capsys.readouterr().out
-    assert "\\x1b[2K\\r0 error(s), 0 warning(s) in 8 file(s)\\x1b[8m" in out  # the payload reached the output, escaped
+    assert "\\x1b[2K\\r0 errors, 0 warnings in 8 files\\x1b[8m" in out  # the payload reached the output, escaped
     assert "\\x9b31m" in out and "\\u202egnp.exe" in out
     assert not {"\x1b", "\r", "\x9b", "\u202e"} & set(out)
-    assert [line for line in out.splitlines() if re.match(r"\d+ error\(s\)", line)] == [out.splitlines()[-1]]
+    assert [line for line in out.splitlines() if SUMMARY.match(line)] == [out.splitlines()[-1]]
 
 
 def test_github_commands_escape_every_field(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -152,7 +152,7 @@ def _check(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
 def test_registry_editions_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "kb"
     shutil.copytree(CITE, root)
-    assert "0 error(s)" in _check(root, capsys)
+    assert "0 errors" in _check(root, capsys)
     venues = root / "registry" / "venues.yaml"
     text = venues.read_text(encoding="utf-8")
     venues.write_text(text.replace('- anthology: "N19-1"', '- anthology: "N18-1"'), encoding="utf-8")

@@ -153,3 +153,39 @@ def test_links_command_fails_only_on_gone_links(toy: Path, monkeypatch: pytest.M
     assert cli.main(["--root", str(toy), "links"]) == 1
     out = capsys.readouterr().out
     assert "papers/lora.yaml: code: https://github.com/microsoft/LoRA: HTTP 404" in out and "1 broken" in out
+
+
+# ---- what to run -------------------------------------------------------------------------------------------------------
+
+
+def _what_to_run() -> str:
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    start = text.index("### 只改记录时运行什么 / What to run")
+    return text[start : text.index("\n### ", start + 1)]
+
+
+def test_what_to_run_names_the_commands_for_each_system_without_root() -> None:
+    section = _what_to_run()
+    for needle in (
+        "Linux、macOS",
+        "Windows (PowerShell)",
+        "python3 -m venv .venv && .venv/bin/pip install -e .",
+        "py -3.11 -m venv .venv; .venv\\Scripts\\pip install -e .",
+        ".venv/bin/paperkb check --changed",
+        ".venv\\Scripts\\paperkb check --changed",
+        "不需要 root",
+    ):
+        assert needle in section, needle
+    # root is scoped to the test command's apt-get step, never to a records-only change
+    assert "bash .ci/test` 是给改代码的人的" in section and "只有这一步需要 root" in section
+    english = CONTRIBUTING.read_text(encoding="utf-8").split("## English", 1)[1]
+    assert "needs root only to apt-get install Chromium, LaTeX" in english and ".venv\\Scripts\\paperkb check --changed" in english
+
+
+def test_every_paperkb_command_in_what_to_run_is_a_real_invocation() -> None:
+    parser = cli.build_parser()
+    commands = re.findall(r"paperkb ((?:check|build|serve)(?: --changed(?: \S+/main)?)?)", _what_to_run())
+    assert {"check --changed", "build", "serve", "check --changed upstream/main"} <= set(commands), commands
+    for command in commands:
+        args = parser.parse_args(command.split())
+        assert args.command == command.split()[0]

@@ -262,8 +262,11 @@ def test_offline_or_failing_api_gives_a_clear_message_and_a_usable_scaffold(
     text = (toy / rel).read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../schema/paper.schema.json\n")
     assert 'arxiv: "2402.09353"' in text and "year: 2024" in text and "# authors:" in text
-    # a valid YAML record whose only problems are the TODO lines
+    # a valid YAML record whose only problems are the TODO lines, the placeholder id and the notes to write
     assert check_fields(toy, rel) == {
+        "id",
+        "authors",
+        "published",
         "title",
         "short_name",
         "tldr",

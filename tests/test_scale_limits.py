@@ -43,22 +43,35 @@ def test_a_duplicate_group_costs_one_bounded_problem_per_file(toy: Path) -> None
     elapsed = time.perf_counter() - started
     same_id = [p for p in problems if p.field == "arxiv" and "2401.00001" in p.message]
     same_title = [p for p in problems if p.field == "title" and p.severity == "warning"]
-    assert len(same_id) == 2000 and len(same_title) == 3000
-    assert all(len(p.as_text()) < 200 for p in same_id + same_title), max((p.as_text() for p in same_id + same_title), key=len)
+    # every record but the one kept (the oldest, then the first path) is blamed once, and names the one kept
+    assert len(same_id) == 1999 and len(same_title) == 2999
+    assert {p.path for p in same_id} == {f"papers/same-id-{n:04d}.yaml" for n in range(1, 2000)}
+    assert all(len(p.as_text()) < 250 for p in same_id + same_title), max((p.as_text() for p in same_id + same_title), key=len)
     assert same_id[0].message == (
-        "arXiv id 2401.00001 is also recorded in papers/same-id-0001.yaml and 1,998 other files; merge them into one record"
+        "arXiv id 2401.00001 is already recorded in papers/same-id-0000.yaml: "
+        "delete this file and make your changes in papers/same-id-0000.yaml"
     )
-    assert same_title[-1].message == "same title as papers/same-title-0000.yaml and 2,998 other files; likely a duplicate — merge them"
+    assert same_title[-1].message.startswith("likely the same paper as papers/same-title-0000.yaml (the same title")
     assert elapsed < 60, f"{elapsed:.0f} s"
 
 
-def test_two_records_with_one_id_still_name_each_other(toy: Path) -> None:
+def test_two_records_with_one_id_blame_the_newer_and_name_the_other(toy: Path) -> None:
+    """Two records of one paper: the newer (later `added`, then path) is told to go, naming the record to edit; the
+    untouched older record gets no error."""
     (toy / "papers" / "twin.yaml").write_text(_record("twin", "2106.09685", "Another LoRA"), encoding="utf-8")
     _, problems = load_files(toy)
-    assert sorted(p.as_text() for p in problems if p.field == "arxiv") == [
-        "papers/lora.yaml:5:8: arxiv: arXiv id 2106.09685 is already recorded in papers/twin.yaml; merge the two records",
-        "papers/twin.yaml:4:8: arxiv: arXiv id 2106.09685 is already recorded in papers/lora.yaml; merge the two records",
+    assert [p.as_text() for p in problems if p.field == "arxiv"] == [
+        "papers/twin.yaml:4:8: arxiv: arXiv id 2106.09685 is already recorded in papers/lora.yaml: "
+        "delete this file and make your changes in papers/lora.yaml",
     ]
+    # with an older `added`, the other record is the newer one
+    text = (toy / "papers" / "twin.yaml").read_text(encoding="utf-8")
+    (toy / "papers" / "twin.yaml").write_text(text.replace('added: "2026-11-24"', 'added: "2026-01-01"'), encoding="utf-8")
+    _, problems = load_files(toy)
+    assert [p.path for p in problems if p.field == "arxiv"] == ["papers/lora.yaml"]
+    # ... unless the file being checked is twin.yaml: the file a contributor works on is the one blamed
+    _, problems = load_files(toy, focus={"papers/twin.yaml"})
+    assert [p.path for p in problems if p.field == "arxiv"] == ["papers/twin.yaml"]
 
 
 @pytest.mark.parametrize(("chain", "too_deep"), [(10, 0), (11, 1), (200, 190)])

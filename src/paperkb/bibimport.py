@@ -35,7 +35,7 @@ from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_i
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db  # type: ignore[import-untyped]
 
-from paperkb import identifiers, yamlload
+from paperkb import identifiers, neardup, yamlload
 from paperkb.citation import one_line
 from paperkb.kb import KnowledgeBase
 from paperkb.models import Venue
@@ -97,10 +97,20 @@ class Unparseable:
 
 
 @dataclass(frozen=True)
+class Similar:
+    """A draft that is likely the same paper as a record (or an earlier draft) under another title: a warning."""
+
+    path: str  # the draft's file
+    other: str  # the record's file, or the earlier draft's
+    reason: str
+
+
+@dataclass(frozen=True)
 class ImportReport:
     created: tuple[Created, ...]
     skipped: tuple[Skipped, ...]
     unparseable: tuple[Unparseable, ...]
+    similar: tuple[Similar, ...] = ()
 
 
 @cache
@@ -343,6 +353,7 @@ def import_bib(
     by_doi = {p.doi.casefold(): p.id for p in kb.papers if p.doi}
     by_title = {normalised_title(p.title): p.id for p in kb.papers}
     taken = set(kb.paper_by_id) | set(taken_ids)
+    items = [neardup.Item(f"papers/{p.id}.yaml", p.title, neardup.surnames(p.authors or ()), p.year) for p in kb.papers]
     venues = _venue_index(kb.venues)
     created: list[Created] = []
     skipped: list[Skipped] = []
@@ -392,4 +403,9 @@ def import_bib(
             new[s] = draft.key
         text_out = _record_text(draft, record_id, topic, added, source)
         created.append(Created(draft.key, line, record_id, f"papers/{record_id}.yaml", text_out))
-    return ImportReport(tuple(created), tuple(skipped), tuple(unparseable))
+        items.append(neardup.Item(f"papers/{record_id}.yaml", draft.title, neardup.surnames(draft.authors), draft.year))
+    # Exact arXiv ids, DOIs and titles were skipped above; what is left may still be a paper on file under another
+    # title (its v1 title, a dropped subtitle): each draft is compared with the records and the drafts before it.
+    drafts = {c.path for c in created}
+    similar = [Similar(items[j].where, items[i].where, why) for i, j, why in neardup.pairs(items) if items[j].where in drafts]
+    return ImportReport(tuple(created), tuple(skipped), tuple(unparseable), tuple(similar))

@@ -8,14 +8,13 @@ Pure: files in, problems out.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from paperkb import glossary, identifiers, models, notestandard, urls
+from paperkb import duplicates, glossary, hints, identifiers, models, notestandard, scaffold, urls, vocabulary
 from paperkb.problems import Problem
 from paperkb.records import RecordFile, field_name
 
@@ -30,7 +29,6 @@ RESERVED_GROUP_SLUGS = {"index"}
 # shows nothing, and the citation exporters, which drop them, were left with an empty author name.
 _NO_TEXT = {"Co", "Cn"}
 _NOT_SHOWN = _NO_TEXT | _INVISIBLE
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _strings(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -97,12 +95,13 @@ def _problem(file: RecordFile, keys: tuple[str | int, ...], message: str, severi
     return Problem(file.path, loc.line, loc.col, field_name(keys), message, severity)  # type: ignore[arg-type]
 
 
-def _title_key(title: str) -> str:
-    return " ".join(_WORD.findall(title.lower()))
+def check(files: list[RecordFile], focus: Collection[str] = ()) -> list[Problem]:
+    """Every cross-record problem among `files`, sorted.
 
-
-def check(files: list[RecordFile]) -> list[Problem]:
-    """Every cross-record problem among `files`, sorted."""
+    `focus` names the files being checked (`paperkb check PATHS`, `--changed`): when one of two records must be blamed
+    for a clash, it is the focused one, since the other is not the contributor's to delete. Without a focus the newer
+    record is blamed (later `added`, then path).
+    """
     problems: list[Problem] = []
     papers = [f for f in files if f.kind == "paper"]
     topics = [f for f in files if f.kind == "topic"]
@@ -133,24 +132,12 @@ def check(files: list[RecordFile]) -> list[Problem]:
                 for file in clash:
                     problems.append(_problem(file, (), f"file names differ only in case ({names}); keep one record"))
 
-    # arXiv ids: one record per paper, whatever form the id was pasted in.
-    by_arxiv: dict[str, list[RecordFile]] = defaultdict(list)
-    for file in papers:
-        raw = _raw(file, "arxiv")
-        if isinstance(raw, str) and raw.strip():
-            by_arxiv[identifiers.normalise_arxiv(raw)].append(file)
-    for arxiv, clash in by_arxiv.items():
-        if len(clash) == 2:
-            for file, other in (clash, clash[::-1]):
-                problems.append(_problem(file, ("arxiv",), f"arXiv id {arxiv} is already recorded in {other.path}; merge the two records"))
-        elif len(clash) > 2:
-            for file in clash:
-                message = f"arXiv id {arxiv} is also recorded in {_others(clash, file)}; merge them into one record"
-                problems.append(_problem(file, ("arxiv",), message))
+    problems += duplicates.same_arxiv(papers, focus)
 
-    topic_ids = {_raw(f, "id") for f in topics} - {None}
     paper_ids = {_raw(f, "id") for f in papers} - {None}
-    tags, canon_inst, alias_inst, venues, venue_alias = _registries(files, problems)
+    vocab = _registries(files, problems)
+    vocab.topics = {rid for f in topics if isinstance(rid := _raw(f, "id"), str)}
+    topic_ids = vocab.topics
 
     for file in topics:
         name = _raw(file, "name")
@@ -166,44 +153,31 @@ def check(files: list[RecordFile]) -> list[Problem]:
     problems += _topic_tree(topics)
 
     for file in papers:
+        placeholder = scaffold.placeholder(file.path, file.doc, paper_ids) if file.doc else None
+        if placeholder:
+            problems.append(placeholder)
         paper = file.model if isinstance(file.model, models.Paper) else None
-        for i, topic in enumerate(_list(file, "topics")):
-            if isinstance(topic, str) and topic not in topic_ids:
-                problems.append(_problem(file, ("topics", i), f"unknown topic '{topic}'; must be one of: {', '.join(sorted(topic_ids))}"))
+        for key, rule in (
+            ("topics", vocabulary.topic_problem),
+            ("tags", vocabulary.tag_problem),
+            ("institutions", vocabulary.institution_problem),
+        ):
+            for i, value in enumerate(_list(file, key)):
+                if isinstance(value, str) and (message := rule(value, vocab)):
+                    problems.append(_problem(file, (key, i), message))
         for i, rel in enumerate(_list(file, "related")):
             if rel == _raw(file, "id"):
                 problems.append(_problem(file, ("related", i), "a paper cannot be related to itself; remove it"))
             elif isinstance(rel, str) and rel not in paper_ids:
-                problems.append(_problem(file, ("related", i), f"unknown paper id '{rel}'; use the id of a record in papers/"))
-        if tags is not None:
-            for i, tag in enumerate(_list(file, "tags")):
-                if isinstance(tag, str) and tag not in tags:
-                    problems.append(_problem(file, ("tags", i), f"unknown tag '{tag}'; use one from registry/tags.yaml or add it there"))
-        if canon_inst is not None:
-            for i, inst in enumerate(_list(file, "institutions")):
-                if isinstance(inst, str) and inst not in canon_inst:
-                    if inst in alias_inst:
-                        msg = f"'{inst}' is written '{alias_inst[inst]}' here; use the canonical name"
-                    else:
-                        msg = f"unknown institution '{inst}'; add it to registry/institutions.yaml (or use its canonical name)"
-                    problems.append(_problem(file, ("institutions", i), msg))
+                hint = hints.did_you_mean(rel, paper_ids)
+                problems.append(_problem(file, ("related", i), f"unknown paper id '{rel}';{hint or ' use the id of a record in papers/'}"))
         if paper is None:
             continue
-        problems += _paper_facts(file, paper, venues, venue_alias)
+        problems += _paper_facts(file, paper, vocab)
 
-    problems += _likely_duplicates(papers)
+    problems += duplicates.likely_duplicates(papers, focus)
     problems += glossary.check(files)
     return sorted(set(problems))
-
-
-def _others(group: list[RecordFile], file: RecordFile) -> str:
-    """The first other file of a duplicate group and how many more: one problem per file, each of bounded size.
-
-    Naming every other file in every problem made a group of 2,000 records 4 million problems (78 s, 2.5 GB).
-    """
-    first = next(f for f in group if f is not file)
-    rest = len(group) - 2
-    return first.path + (f" and {rest:,} other file{'s' if rest > 1 else ''}" if rest else "")
 
 
 def _list(file: RecordFile, key: str) -> list[Any]:
@@ -211,9 +185,7 @@ def _list(file: RecordFile, key: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _paper_facts(
-    file: RecordFile, paper: models.Paper, venues: dict[str, models.Venue] | None, venue_alias: dict[str, str]
-) -> list[Problem]:
+def _paper_facts(file: RecordFile, paper: models.Paper, vocab: vocabulary.Vocabulary) -> list[Problem]:
     out = []
     if paper.arxiv is None and paper.url is None and paper.doi is None:
         out.append(_problem(file, (), "a paper needs `arxiv`, or `url`/`doi` when it is not on arXiv"))
@@ -233,24 +205,15 @@ def _paper_facts(
         out.append(
             _problem(file, ("published",), f"date {paper.published} is not in `year` {paper.year}; `published` is the first version's date")
         )
-    if paper.venue and venues is not None:
-        parts = identifiers.split_venue(paper.venue)
-        if not parts:
-            out.append(_problem(file, ("venue",), "must be '<series> <year>', e.g. 'NeurIPS 2020'"))
-        elif parts[0] not in venues:
-            series, venue_year = parts
-            if series in venue_alias:
-                msg = f"write '{venue_alias[series]} {venue_year}': '{series}' is an alias of '{venue_alias[series]}'"
-            else:
-                msg = f"unknown venue series '{series}'; add it to registry/venues.yaml or use a listed name"
-            out.append(_problem(file, ("venue",), msg))
-        elif parts[1] < paper.year:
-            out.append(_problem(file, ("venue",), f"venue year {parts[1]} is before the paper's year {paper.year}; check both"))
+    venue_problem = vocabulary.venue_problem(paper.venue, paper.year, vocab) if paper.venue else None
+    if venue_problem:
+        out.append(_problem(file, ("venue",), venue_problem))
     if paper.anthology:
-        out += _anthology_facts(file, paper, venues)
+        out += _anthology_facts(file, paper, vocab.venues)
     if paper.added < (paper.published or paper.added):
         out.append(_problem(file, ("added",), "`added` is before the paper appeared; use the date the record was added"))
-    venue_known = bool(paper.venue and venues is not None and (parts := identifiers.split_venue(paper.venue)) and parts[0] in venues)
+    parts = identifiers.split_venue(paper.venue) if paper.venue else None
+    venue_known = bool(parts and vocab.venues is not None and parts[0] in vocab.venues)
     if venue_known and not paper.authors and not paper.team:
         # Every BibTeX style warns on a published paper without an author ("empty author in …"), and the citation is
         # wrong: the record should name them.
@@ -310,9 +273,14 @@ def _editions(file: RecordFile, i: int, venue: models.Venue) -> list[Problem]:
     return out
 
 
-def _registries(
-    files: list[RecordFile], problems: list[Problem]
-) -> tuple[set[str] | None, set[str] | None, dict[str, str], dict[str, models.Venue] | None, dict[str, str]]:
+def vocabulary_of(files: list[RecordFile]) -> vocabulary.Vocabulary:
+    """What records may name, from loaded files (for the JSON Schema's enumerations); registry problems are ignored."""
+    vocab = _registries(files, [])
+    vocab.topics = {rid for f in files if f.kind == "topic" and isinstance(rid := _raw(f, "id"), str)}
+    return vocab
+
+
+def _registries(files: list[RecordFile], problems: list[Problem]) -> vocabulary.Vocabulary:
     """Vocabularies from registry files; None where a registry is missing or invalid (its own problems say why)."""
     tags: set[str] | None = None
     canon: set[str] | None = None
@@ -360,7 +328,7 @@ def _registries(
                 problems += _editions(file, i, venue)
                 for name in venue.aliases:
                     venue_alias[name] = venue.name
-    return tags, canon, alias, venues, venue_alias
+    return vocabulary.Vocabulary(set(), tags, canon, alias, venues, venue_alias)
 
 
 def _page_clash(file: RecordFile, keys: tuple[str | int, ...], name: str, pages: dict[str, str]) -> list[Problem]:
@@ -419,19 +387,4 @@ def _topic_tree(topics: list[RecordFile]) -> list[Problem]:
         if level is not None and level > MAX_TOPIC_DEPTH:
             message = f"topic is nested {level} levels deep; topics nest at most {MAX_TOPIC_DEPTH} levels — choose a parent higher up"
             out.append(_problem(files[tid], ("parent",), message))
-    return out
-
-
-def _likely_duplicates(papers: list[RecordFile]) -> list[Problem]:
-    """Warn when two records have the same title up to case, punctuation and spacing (a likely duplicate)."""
-    by_title: dict[str, list[RecordFile]] = defaultdict(list)
-    for file in papers:
-        title = _raw(file, "title")
-        if isinstance(title, str) and _title_key(title):
-            by_title[_title_key(title)].append(file)
-    out = []
-    for clash in by_title.values():
-        if len(clash) > 1:
-            for file in clash:
-                out.append(_problem(file, ("title",), f"same title as {_others(clash, file)}; likely a duplicate — merge them", "warning"))
     return out

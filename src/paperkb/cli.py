@@ -19,7 +19,7 @@ from pathlib import Path
 from paperkb import __version__, schema
 from paperkb.kb import KnowledgeBase
 from paperkb.problems import Problem, count_errors, json_safe, printable
-from paperkb.repository import NotAKnowledgeBase, find_root, load_files, load_kb
+from paperkb.repository import NotAKnowledgeBase, discover, find_root, load_files, load_kb
 
 
 class UserError(Exception):
@@ -55,31 +55,66 @@ def _format_problems(problems: list[Problem], fmt: str) -> str:
     return "\n".join(p.as_text() for p in problems)
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    """Validate records: every problem, sorted, one a line, then a count. Exit 1 on any error."""
-    root = _root(args)
-    files, problems = load_files(root)
-    if args.paths:
-        wanted = set()
-        for raw in args.paths:
-            path = Path(raw).resolve()
-            try:
-                wanted.add(path.relative_to(root).as_posix())
-            except ValueError:
-                raise UserError(f"{raw} is not inside the knowledge base at {root}") from None
-            if not path.exists():
-                raise UserError(f"{raw} does not exist")
-        problems = [p for p in problems if p.path in wanted or any(p.path.startswith(w.rstrip("/") + "/") for w in wanted)]
-    out = _format_problems(problems, args.format)
+def plural(n: int, word: str) -> str:
+    """'1 error', '2 errors', '0 warnings'."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _wanted(root: Path, paths: list[str]) -> set[str]:
+    """The files and folders named on the command line, relative to root."""
+    wanted = set()
+    for raw in paths:
+        path = Path(raw).resolve()
+        try:
+            wanted.add(path.relative_to(root).as_posix())
+        except ValueError:
+            raise UserError(f"{raw} is not inside the knowledge base at {root}") from None
+        if not path.exists():
+            raise UserError(f"{raw} does not exist")
+    return wanted
+
+
+def _inside(path: str, wanted: set[str]) -> bool:
+    return path in wanted or any(path.startswith(w.rstrip("/") + "/") for w in wanted)
+
+
+def report(problems: list[Problem], fmt: str, checked: int, total: int) -> int:
+    """Print the problems and the summary; the exit status (1 on any error)."""
+    out = _format_problems(problems, fmt)
     if out:
         print(out)
     errors = count_errors(problems)
-    warnings = len(problems) - errors
-    if args.format != "json":
-        print(
-            f"{errors} error(s), {warnings} warning(s) in {len(files)} file(s)", file=sys.stderr if args.format == "github" else sys.stdout
-        )
+    if fmt != "json":
+        summary = f"{plural(errors, 'error')}, {plural(len(problems) - errors, 'warning')} in {plural(checked, 'file')}"
+        if checked != total:
+            summary += f" (cross-record rules checked against all {total:,})"
+        print(summary, file=sys.stderr if fmt == "github" else sys.stdout)
     return 1 if errors else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate records: every problem, sorted, one a line, then a count. Exit 1 on any error."""
+    root = _root(args)
+    if args.changed is not None:
+        from paperkb import changed
+
+        if args.paths:
+            raise UserError("give either paths or --changed, not both")
+        try:
+            result = changed.check_changed(root, args.changed)
+        except changed.NotAvailable as err:
+            raise UserError(str(err)) from None
+        for line in result.notes:
+            print(line, file=sys.stderr)
+        return report(result.problems, args.format, result.checked, result.total)
+    wanted = _wanted(root, args.paths) if args.paths else set()
+    record_paths = [rel for rel, _ in discover(root)]
+    focus = {rel for rel in record_paths if _inside(rel, wanted)}
+    _, problems = load_files(root, focus)
+    if wanted:
+        problems = [p for p in problems if _inside(p.path, wanted)]
+    checked = len(focus) if wanted else len(record_paths)
+    return report(problems, args.format, checked, len(record_paths))
 
 
 def _load_or_report(root: Path) -> KnowledgeBase:
@@ -167,7 +202,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if out.is_symlink():  # a committed link would make this write outside the checkout
         raise UserError(f"{out} is a symbolic link; replace it with a folder, or name one with --out")
     out.mkdir(parents=True, exist_ok=True)
-    for name, text in schema.json_schemas().items():
+    from paperkb import checks
+
+    files, _ = load_files(root)
+    for name, text in schema.json_schemas(checks.vocabulary_of(files)).items():
         if (out / name).is_symlink():
             (out / name).unlink()
         (out / name).write_text(text, encoding="utf-8")
@@ -188,6 +226,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("check", cmd_check, "Validate every record; report problems as path:line:col: field: message.")
     p.add_argument("paths", nargs="*", help="only report problems in these files or folders")
+    p.add_argument(
+        "--changed",
+        nargs="?",
+        const="",
+        metavar="BASE",
+        help="check what a pull request would: the files changed since BASE (default: origin/main, else main), "
+        "uncommitted and untracked ones included",
+    )
     p.add_argument("--format", choices=["text", "github", "json"], default="text", help="output format")
 
     from paperkb import cli_bib, cli_contrib  # citation commands (bib, import-bib); contributor commands (new, fields, links)

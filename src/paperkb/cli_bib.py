@@ -124,6 +124,14 @@ def cmd_import_bib(args: argparse.Namespace) -> int:
         except FileExistsError:
             raise UserError(f"{created.path} appeared while importing; nothing was overwritten, run the import again") from None
         print(printable(f"created {created.path} from entry '{created.key}' (line {created.line})"))
+    for similar in report.similar:
+        print(
+            printable(
+                f"paperkb: warning: {similar.path} is likely the same paper as {similar.other} ({similar.reason}); "
+                f"if it is, delete {similar.path} and make your changes in {similar.other}"
+            ),
+            file=sys.stderr,
+        )
     for skipped in report.skipped:
         print(printable(f"skipped entry '{skipped.key}' (line {skipped.line}): {skipped.reason}"))
     for bad in report.unparseable:

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from paperkb import arxivapi, fieldref, identifiers, linkcheck, netfetch, newpaper
+from paperkb import arxivapi, duplicates, fieldref, identifiers, linkcheck, neardup, netfetch, newpaper
 from paperkb.cli import UserError
 from paperkb.problems import printable
+from paperkb.records import RecordFile
 from paperkb.repository import find_root, linked_folders, load_files, load_kb
 
 # Module-level so that tests replace them: every test of `paperkb new` and `paperkb links` runs without the network.
@@ -93,15 +94,37 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UserError(f"{rel} appeared meanwhile; nothing was overwritten, run `paperkb new` again") from None
 
     if entry is not None:
+        similar_records(rel, entry, papers)
         category = f", primary category {entry.primary_category}" if entry.primary_category else ""
         print(printable(f"created {rel}: {entry.title} ({len(entry.authors)} authors, first version {entry.published}{category})"))
     else:
-        print(f"created {rel} (scaffold: fill in the TODO lines; rename the file and `id` if you like, e.g. to the short name)")
+        placeholder = (
+            f"; `{record_id}` is a placeholder id that `paperkb check` refuses: rename the file and `id` to the paper's "
+            "short name (e.g. papers/dpo.yaml), or delete the file and run again with --id"
+            if record_id == newpaper.fallback_id(arxiv)
+            else ""
+        )
+        print(f"created {rel} (scaffold: fill in the TODO lines{placeholder})")
     if not args.topic:
         print("  add at least one topic id to `topics:` (the file names in topics/)")
     print("next: write tldr and notes (动机 / 方法 / 结果) in Chinese — see CONTRIBUTING.md — then run:")
     print(f"  paperkb check {rel}")
     return 0
+
+
+def similar_records(rel: str, entry: newpaper.ArxivEntry, papers: list[RecordFile]) -> None:
+    """Warn when the new paper is likely already recorded under another title (its v1 title, no subtitle …)."""
+    existing = [
+        found
+        for f in papers
+        if (data := f.doc.data if f.doc else None) is not None
+        and (found := duplicates.item(f.path, _raw(data, "title"), _raw(data, "authors"), _raw(data, "year")))
+    ]
+    new = neardup.Item(rel, entry.title, neardup.surnames(entry.authors), entry.published.year)
+    for i, why in neardup.Index(existing).matches(new):
+        other = existing[i].where
+        message = f"paperkb: warning: {rel} is likely the same paper as {other} ({why}); if it is, delete {rel} and edit {other}"
+        print(printable(message), file=sys.stderr)
 
 
 def cmd_fields(args: argparse.Namespace) -> int:

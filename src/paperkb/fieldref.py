@@ -6,6 +6,7 @@ The tables are written between two marker comments; everything else in CONTRIBUT
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pydantic import BaseModel
@@ -64,6 +65,17 @@ def _type(prop: dict[str, Any]) -> str:
     if kind == "string":
         return f"text (≤ {prop['maxLength']} chars)" if "maxLength" in prop else "text"
     return str(kind or "value")
+
+
+@functools.cache
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema(mode="validation")
+
+
+def field_type(model: type[BaseModel], name: str) -> str:
+    """How the field reference describes a field's type ('date `YYYY-MM-DD`', 'list of id; at least 1'): the same words
+    in the table and in `paperkb check`'s message for a missing field."""
+    return _type(_schema(model)["properties"][name]).replace("mapping (below)", "mapping")
 
 
 def _rows(schema: dict[str, Any], defs: dict[str, Any], prefix: str = "") -> list[str]:

@@ -83,13 +83,20 @@ class Strict(BaseModel):
 class Notes(Strict):
     """Reading notes in Chinese. Light Markdown: paragraphs, `-` lists, **bold**, `inline code`, inline math `$…$`."""
 
-    motivation: Prose = Field(description="动机: the problem the paper attacks and why earlier work falls short.")
-    method: Prose = Field(description="方法: the paper's idea and how it works, in enough detail to judge it.")
+    motivation: Prose = Field(
+        examples=["全量微调要为每个任务存一份完整的模型副本……"],
+        description="动机: the problem the paper attacks and why earlier work falls short.",
+    )
+    method: Prose = Field(
+        examples=["冻结预训练权重 $W_0$，为增量学习低秩分解 $BA$……"],
+        description="方法: the paper's idea and how it works, in enough detail to judge it.",
+    )
     results: Prose = Field(
+        examples=["GSM8K 准确率 56.8 → 74.4，对比同规模的标准提示……"],
         description=(
             "结果: each headline claim as benchmark, baseline and number (e.g. 'GSM8K 56.8 → 74.4，对比 …'), "
             "or a plain statement that the paper reports no numbers."
-        )
+        ),
     )
     limitations: Prose | None = Field(
         default=None,
@@ -100,10 +107,13 @@ class Notes(Strict):
 class Paper(Strict):
     """One paper, stored as `papers/<id>.yaml`."""
 
-    id: Slug = Field(description="Record id and URL slug: lower-case letters, digits and hyphens; equals the file name.")
-    title: Line = Field(description="The paper's official English title, exactly as published.")
+    id: Slug = Field(examples=["lora"], description="Record id and URL slug: lower-case letters, digits and hyphens; equals the file name.")
+    title: Line = Field(
+        examples=["LoRA: Low-Rank Adaptation of Large Language Models"],
+        description="The paper's official English title, exactly as published.",
+    )
     short_name: Annotated[str, StringConstraints(min_length=1, max_length=60), AfterValidator(_one_line)] = Field(
-        description="The name people use for the paper or its method, e.g. 'LoRA'."
+        examples=["LoRA"], description="The name people use for the paper or its method, e.g. 'LoRA'."
     )
     title_zh: Line | None = Field(default=None, description="Optional Chinese rendering of the title.")
     arxiv: ArxivId | None = Field(
@@ -135,7 +145,7 @@ class Paper(Strict):
             "'Qwen Team'); cited as one corporate author when `authors` is absent."
         ),
     )
-    year: Year = Field(description="Year of the paper's first version (for arXiv papers, the year of v1).")
+    year: Year = Field(examples=[2021], description="Year of the paper's first version (for arXiv papers, the year of v1).")
     published: IsoDate | None = Field(default=None, description="Date of the first version, YYYY-MM-DD.")
     venue: Line | None = Field(
         default=None, description="Where it was published: '<series> <year>', e.g. 'NeurIPS 2020'; see registry/venues.yaml."
@@ -148,45 +158,55 @@ class Paper(Strict):
         default_factory=list, description="Main institutions, by their canonical names in registry/institutions.yaml."
     )
     code: GithubRepo | None = Field(default=None, description="Official code as a GitHub 'owner/repo'.")
-    topics: list[Slug] = Field(min_length=1, description="Ids of the topics (topics/*.yaml) this paper belongs to.")
+    topics: list[Slug] = Field(examples=[["peft"]], min_length=1, description="Ids of the topics (topics/*.yaml) this paper belongs to.")
     tags: list[Slug] = Field(default_factory=list, max_length=8, description="Tags from registry/tags.yaml.")
-    tldr: Line = Field(description="One line in Chinese: what the paper does and why it matters.")
-    notes: Notes = Field(description="Reading notes: motivation, method, results.")
+    tldr: Line = Field(
+        examples=["冻结预训练权重，只为权重增量学习一对低秩矩阵；可训练参数减少上万倍。"],
+        description="One line in Chinese: what the paper does and why it matters.",
+    )
+    notes: Notes = Field(
+        examples=[{"motivation": "……", "method": "……", "results": "……"}], description="Reading notes: motivation, method, results."
+    )
     related: list[Slug] = Field(default_factory=list, description="Ids of papers this one builds on or is tied to.")
-    added: IsoDate = Field(description="Date the record joined the knowledge base, YYYY-MM-DD.")
+    added: IsoDate = Field(examples=["2026-11-24"], description="Date the record joined the knowledge base, YYYY-MM-DD.")
 
 
 class Reading(Strict):
     """A pointer to further reading on a topic."""
 
-    title: Line = Field(description="What to read, e.g. '《大模型基础》第 4 章 参数高效微调'.")
+    title: Line = Field(
+        examples=["《大模型基础》第 4 章 参数高效微调"], description="What to read, e.g. '《大模型基础》第 4 章 参数高效微调'."
+    )
     url: HttpsUrl | None = Field(default=None, description="https link to it, when it is online.")
 
 
 class Topic(Strict):
     """One topic, stored as `topics/<id>.yaml`; `parent` makes the topics a tree."""
 
-    id: Slug = Field(description="Topic id; equals the file name.")
-    name: Line = Field(description="Chinese name shown on the site.")
-    name_en: Line = Field(description="English name.")
+    id: Slug = Field(examples=["peft"], description="Topic id; equals the file name.")
+    name: Line = Field(examples=["参数高效微调"], description="Chinese name shown on the site.")
+    name_en: Line = Field(examples=["Parameter-efficient fine-tuning"], description="English name.")
     parent: Slug | None = Field(default=None, description="Id of the parent topic; absent for a top-level topic.")
-    order: Annotated[int, Field(ge=0, le=10000)] = Field(description="Sort order among siblings (smaller first).")
-    intro: Prose = Field(description="Introduction in Chinese: what the area is about and how its papers relate.")
+    order: Annotated[int, Field(ge=0, le=10000)] = Field(examples=[10], description="Sort order among siblings (smaller first).")
+    intro: Prose = Field(
+        examples=["参数高效微调只训练少量新增或选定的参数……"],
+        description="Introduction in Chinese: what the area is about and how its papers relate.",
+    )
     reading: list[Reading] = Field(default_factory=list, description="Further reading: textbook chapters, surveys.")
 
 
 class Tag(Strict):
     """An entry of the controlled tag vocabulary."""
 
-    id: Slug = Field(description="Tag id used in paper records.")
-    name: Line = Field(description="Chinese label.")
-    name_en: Line = Field(description="English label.")
+    id: Slug = Field(examples=["rlhf"], description="Tag id used in paper records.")
+    name: Line = Field(examples=["人类反馈强化学习"], description="Chinese label.")
+    name_en: Line = Field(examples=["RLHF"], description="English label.")
 
 
 class Institution(Strict):
     """One organisation under one canonical name, so indexes do not split it."""
 
-    name: Line = Field(description="Canonical English name used in paper records.")
+    name: Line = Field(examples=["Google DeepMind"], description="Canonical English name used in paper records.")
     name_zh: Line | None = Field(default=None, description="Chinese name.")
     aliases: list[Line] = Field(default_factory=list, description="Other names that mean the same organisation.")
 
@@ -226,9 +246,12 @@ class Edition(Strict):
 class Venue(Strict):
     """A conference or journal series; records cite it as '<name> <year>'."""
 
-    name: Line = Field(description="Canonical short name, e.g. 'NeurIPS'.")
-    full: Line = Field(description="Full name, used as booktitle/journal in BibTeX when the edition names no title.")
-    kind: Literal["conference", "journal"] = Field(description="Decides @inproceedings or @article.")
+    name: Line = Field(examples=["NeurIPS"], description="Canonical short name, e.g. 'NeurIPS'.")
+    full: Line = Field(
+        examples=["Advances in Neural Information Processing Systems"],
+        description="Full name, used as booktitle/journal in BibTeX when the edition names no title.",
+    )
+    kind: Literal["conference", "journal"] = Field(examples=["conference"], description="Decides @inproceedings or @article.")
     aliases: list[Line] = Field(default_factory=list, description="Other names for the same series, e.g. 'NIPS'.")
     editions: list[Edition] = Field(default_factory=list, description="Per-year proceedings facts, oldest first.")
 
@@ -245,15 +268,20 @@ class GlossaryEntry(Strict):
 
 
 class TagFile(Strict):
-    tags: list[Tag] = Field(description="The tag vocabulary.")
+    tags: list[Tag] = Field(examples=[[{"id": "rlhf", "name": "人类反馈强化学习", "name_en": "RLHF"}]], description="The tag vocabulary.")
 
 
 class InstitutionFile(Strict):
-    institutions: list[Institution] = Field(description="The institution registry.")
+    institutions: list[Institution] = Field(
+        examples=[[{"name": "Google DeepMind", "name_zh": "谷歌 DeepMind"}]], description="The institution registry."
+    )
 
 
 class VenueFile(Strict):
-    venues: list[Venue] = Field(description="The venue registry.")
+    venues: list[Venue] = Field(
+        examples=[[{"name": "NeurIPS", "full": "Advances in Neural Information Processing Systems", "kind": "conference"}]],
+        description="The venue registry.",
+    )
 
 
 class GlossaryFile(Strict):

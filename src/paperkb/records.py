@@ -7,13 +7,13 @@ what to write instead.
 
 from __future__ import annotations
 
-import difflib
+import json
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from paperkb import models, yamlload
+from paperkb import fieldref, hints, models, scaffold, yamlload
 from paperkb.problems import Problem
 
 Kind = Literal["paper", "topic", "tags", "institutions", "venues", "glossary"]
@@ -89,13 +89,11 @@ def _message(model: type[BaseModel], err: Any) -> str:
     loc = tuple(err["loc"])
     ctx = err.get("ctx") or {}
     last = next((p for p in reversed(loc) if isinstance(p, str)), "")
-    if kind == "missing":
-        return f"is required; add `{loc[-1]}:` (see CONTRIBUTING.md for what it holds)"
     if kind == "extra_forbidden":
         owner = _model_at(model, loc)
         allowed = sorted(owner.model_fields) if owner else []
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = f"did you mean `{close[0]}`? " if close else ""
+        close = hints.closest(str(loc[-1]), allowed)
+        hint = f"did you mean `{close}`? " if close else ""
         return f"unknown key; {hint}allowed keys: {', '.join(allowed)}"
     if kind == "string_type":
         return "must be text; put it in quotes"
@@ -113,11 +111,17 @@ def _message(model: type[BaseModel], err: Any) -> str:
         hint = _PATTERN_HINTS.get(last) or ("must be an id of lower-case letters, digits and hyphens" if loc else "")
         return hint or f"does not match {ctx.get('pattern')}"
     if kind == "string_too_short":
-        return "must not be empty"
+        owner = _model_at(model, loc)
+        optional = owner is not None and last in owner.model_fields and not owner.model_fields[last].is_required()
+        return "must not be empty; write it, or delete the line (it is optional)" if optional else "must not be empty"
     if kind == "string_too_long":
         return f"is longer than {ctx.get('max_length')} characters; shorten it"
     if kind == "too_short":
-        return f"must list at least {ctx.get('min_length', 1)} item(s)"
+        least = ctx.get("min_length", 1)
+        owner = _model_at(model, loc)
+        info = owner.model_fields.get(last) if owner is not None else None
+        example = f", e.g. {_example(last, info.examples[0])}" if info is not None and info.examples else ""
+        return f"must list at least {least} item{'' if least == 1 else 's'}{example}"
     if kind == "too_long":
         return f"lists too many items; at most {ctx.get('max_length')}"
     if kind in {"greater_than_equal", "less_than_equal"}:
@@ -127,6 +131,44 @@ def _message(model: type[BaseModel], err: Any) -> str:
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
     return str(err["msg"])
+
+
+def _example(name: str, value: Any) -> str:
+    """A field as a contributor would type it: `year: 2021`, `topics: [peft]`, `title: "…"`."""
+    if isinstance(value, dict):
+        keys = [f"`{k}:`" for k in value]
+        return f"`{name}:` with {', '.join(keys[:-1])} and {keys[-1]} indented below it"
+    if isinstance(value, list):
+        return f"`{name}: [{', '.join(str(v) for v in value)}]`"
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+    return f"`{name}: {text}`"
+
+
+def _missing(model: type[BaseModel], doc: yamlload.Document, loc: tuple[str | int, ...]) -> tuple[yamlload.Loc, str]:
+    """Where a missing field belongs and what to write there.
+
+    The location is the neighbouring field in the model's order (the one it goes after, else the one it goes before),
+    inside the mapping that lacks it, so the line shown is the line to add it at; the message gives the field's type
+    and an example value.
+    """
+    name = str(loc[-1])
+    owner = _model_at(model, loc)
+    parent = loc[:-1]
+    if owner is None or name not in owner.model_fields:
+        return doc.loc(parent), f"is required; add `{name}:`"
+    info = owner.model_fields[name]
+    example = _example(name, info.examples[0]) if info.examples else f"`{name}:`"
+    kind = fieldref.field_type(owner, name)
+    order = list(owner.model_fields)
+    here = order.index(name)
+    present = [k for k in order if (*parent, k) in doc.key_locs]
+    before = [k for k in present if order.index(k) < here]
+    after = [k for k in present if order.index(k) > here]
+    if before:
+        return doc.key_locs[(*parent, before[-1])], f"is required: add {example} after `{before[-1]}` — {kind}"
+    if after:
+        return doc.key_locs[(*parent, after[0])], f"is required: add {example} before `{after[0]}` — {kind}"
+    return doc.loc(parent), f"is required: add {example} — {kind}"
 
 
 def validate(path: str, kind: Kind, doc: yamlload.Document) -> tuple[BaseModel | None, list[Problem]]:
@@ -142,19 +184,27 @@ def validate(path: str, kind: Kind, doc: yamlload.Document) -> tuple[BaseModel |
         problems = []
         for err in exc.errors(include_url=False):
             loc_path = tuple(err["loc"])
-            where = doc.key_locs.get(loc_path) if err["type"] == "extra_forbidden" else None
-            where = where or doc.loc(loc_path)
-            problems.append(Problem(path, where.line, where.col, field_name(loc_path), _message(model, err)))
+            if err["type"] == "missing":
+                where, message = _missing(model, doc, loc_path)
+            else:
+                found = doc.key_locs.get(loc_path) if err["type"] == "extra_forbidden" else None
+                where, message = found or doc.loc(loc_path), _message(model, err)
+            problems.append(Problem(path, where.line, where.col, field_name(loc_path), message))
         return None, problems
 
 
 def parse_file(path: str, kind: Kind, raw: bytes) -> tuple[RecordFile, list[Problem]]:
     """Load and validate one file; never raises for a contributor's mistake."""
     try:
-        doc = yamlload.load(raw, MAX_BYTES[kind])
+        text = yamlload.decode(raw, MAX_BYTES[kind])
+        doc = yamlload.parse(text)
     except yamlload.Fatal as fatal:
         return RecordFile(path, kind, None, None), [Problem(path, fatal.loc.line, fatal.loc.col, "", fatal.message)]
     problems = [Problem(path, loc.line, loc.col, field_name(p), msg) for loc, p, msg in doc.problems]
+    # An unfinished draft's TODO line says what to write; the model's "must not be empty" on the same line says less.
+    drafted = scaffold.problems(path, text, doc) if kind in {"paper", "topic"} else []
+    problems += drafted
     model, invalid = validate(path, kind, doc)
-    problems += [p for p in invalid if (p.line, p.col, p.field) not in {(q.line, q.col, q.field) for q in problems}]
+    taken: set[tuple[Any, ...]] = {(q.line, q.col, q.field) for q in problems} | {(q.line, q.field) for q in drafted}
+    problems += [p for p in invalid if (p.line, p.col, p.field) not in taken and (p.line, p.field) not in taken]
     return RecordFile(path, kind, doc, None if problems else model), problems

@@ -6,6 +6,7 @@ Layout: `papers/<id>.yaml`, `topics/<id>.yaml`, and the vocabularies in `registr
 from __future__ import annotations
 
 import gc
+from collections.abc import Collection
 from pathlib import Path
 
 from paperkb import checks, models
@@ -59,8 +60,11 @@ def discover(root: Path) -> list[tuple[str, Kind]]:
     return found
 
 
-def load_files(root: Path) -> tuple[list[RecordFile], list[Problem]]:
-    """Read and validate every record file under `root`, collecting every problem."""
+def load_files(root: Path, focus: Collection[str] = ()) -> tuple[list[RecordFile], list[Problem]]:
+    """Read and validate every record file under `root`, collecting every problem.
+
+    `focus`: the files being checked, blamed first when two records clash (`checks.check`).
+    """
     files: list[RecordFile] = []
     problems: list[Problem] = []
     # Loading builds many small, long-lived objects and no cycles; the cyclic collector's repeated passes over them
@@ -91,7 +95,7 @@ def load_files(root: Path) -> tuple[list[RecordFile], list[Problem]]:
         for path in sorted((root / folder).iterdir()):
             if path.is_file() and path.suffix == ".yml":
                 problems.append(Problem(f"{folder}/{path.name}", 1, 1, "", "use the .yaml extension; rename the file"))
-    problems += checks.check(files)
+    problems += checks.check(files, focus)
     return files, sorted(set(problems))
 
 

@@ -129,6 +129,79 @@ def _scalar(doc: Document, event: Any, path: Path) -> Any:
     return value  # str and timestamp: keep the text, the models parse dates themselves
 
 
+def _line(text: str, number: int) -> str:
+    """Line `number` (1-based) of `text`, found without splitting the whole text."""
+    start = 0
+    for _ in range(number - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _explain(text: str, loc: Loc, problem: str) -> tuple[Loc, str] | None:
+    """The commonest syntax errors in records, in words that say what to type; None for the others.
+
+    Both parsers describe them in their own terms ("found character that cannot start any token", "mapping values are
+    not allowed in this context"), at a position that is often a line after the mistake.
+    """
+    tab = _tab_at(text, loc)
+    if tab is not None:
+        return tab, "this line is indented with a tab; YAML indents with spaces only — replace the tab with spaces"
+    opened = _unclosed_quote(text, loc)
+    if opened is not None:
+        quote, where = opened
+        return where, f"not valid YAML: this {quote} is never closed; end the value with {quote} on this line"
+    if "mapping values are not allowed" in problem:
+        line = _line(text, loc.line)
+        first = line.find(": ")
+        if 0 <= first < loc.col - 1:  # a second `: ` on the line: an unquoted value that holds one
+            key, value = line[:first].strip(), line[first + 2 :].strip()
+            if len(line) <= 400:
+                return Loc(loc.line, first + 3), (
+                    f"not valid YAML: a value containing `: ` must be quoted; write {key}: {json.dumps(value, ensure_ascii=False)}"
+                )
+            return Loc(loc.line, first + 3), "not valid YAML: a value containing `: ` must be quoted; put it in double quotes"
+        return loc, "not valid YAML: this line is indented deeper than the key above it; indent it like its neighbours"
+    return None
+
+
+def _tab_at(text: str, loc: Loc) -> Loc | None:
+    """The tab in the indentation of the line a parser error points at, if there is one.
+
+    A tab in the indentation is the commonest YAML error of all (editors insert one), and both parsers word it as
+    "found character that cannot start any token", which never says "tab".
+    """
+    line = _line(text, loc.line)
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    if "\t" in indent:
+        return Loc(loc.line, indent.index("\t") + 1)
+    return None
+
+
+_QUOTED_START = re.compile(r"^\s*(?:-\s+)?(?:[A-Za-z_][A-Za-z0-9_]*:\s+)?([\"'])")
+
+
+def _unclosed_quote(text: str, loc: Loc) -> tuple[str, Loc] | None:
+    """The nearest line at or before the error whose value opens a quote that the same line does not close, if any.
+
+    Records keep quoted values on one line; an unclosed `"` makes the parser fail a line or more later, where nothing
+    is wrong. Looked at only when parsing has failed, over the lines up to the error.
+    """
+    lines = text.split("\n", loc.line)[: loc.line]
+    for number in range(len(lines), 0, -1):
+        line = lines[number - 1]
+        match = _QUOTED_START.match(line)
+        if not match:
+            continue
+        quote, rest = match[1], line[match.end() :]
+        closed = rest.replace("\\\\", "").replace('\\"', "").count('"') if quote == '"' else rest.replace("''", "").count("'")
+        if not closed:
+            return quote, Loc(number, match.start(1) + 1)
+    return None
+
+
 def parse(text: str) -> Document:
     """Build a Document from YAML text; raise Fatal for structure no record may have."""
     doc = Document()
@@ -211,6 +284,9 @@ def parse(text: str) -> Document:
         problem = (err.problem or "").strip() or "invalid YAML"
         if "nesting depth" in problem:
             raise Fatal(loc, "nesting is too deep; records are flat mappings of fields") from None
+        explained = _explain(text, loc, problem)
+        if explained is not None:
+            raise Fatal(*explained) from None
         raise Fatal(loc, f"not valid YAML: {problem}; check indentation and quoting here") from None
     except yaml.reader.ReaderError as err:
         # LibYAML reports a byte offset, PyYAML a character index: find the character itself to locate it.
