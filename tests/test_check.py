@@ -29,7 +29,7 @@ def overlay(case: Path, root: Path) -> None:
         target = root / rel.with_suffix("") if rel.suffix in {".delete", ".copy", ".symlink"} else root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if rel.suffix == ".delete":
-            target.unlink()
+            shutil.rmtree(target) if target.is_dir() and not target.is_symlink() else target.unlink()
         elif rel.suffix == ".copy":
             shutil.copy(root / source.read_text(encoding="utf-8").strip(), target)
         elif rel.suffix == ".symlink":

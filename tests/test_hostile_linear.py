@@ -10,6 +10,8 @@ patterns treat specially, and mixed runs of them, and must finish each in well u
 
 from __future__ import annotations
 
+import contextlib
+import json
 import time
 from collections.abc import Callable
 
@@ -20,7 +22,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from timing import stopped_after
 
-from paperkb import bibimport, checks, citation, identifiers, names, safetext, searchterms, urls
+from paperkb import (
+    bibimport,
+    checks,
+    citation,
+    hints,
+    identifiers,
+    names,
+    neardup,
+    safetext,
+    scaffold,
+    searchterms,
+    urls,
+    vocabulary,
+    yamlload,
+)
 from paperkb.bibtex import bibtex_name, latex_escape
 from paperkb.render import SiteRenderer
 
@@ -62,6 +78,13 @@ MIXED = [
 RUNS |= {f"{unit!r} repeated": (unit * (SIZE // len(unit) + 1))[:SIZE] for unit in MIXED}
 
 
+def _parse_error(text: str) -> None:
+    """A broken record around the text: the explanations of tabs, quotes and colons look at its lines."""
+    for shape in (f"title: {text}: x\n", f'title: "{text}\nyear: 1\n', f"a:\n\t{text}\n", f"notes:\n  a: {text}\n   b: c\n"):
+        with contextlib.suppress(yamlload.Fatal):
+            yamlload.parse(shape)
+
+
 def _page_with_note(note: str) -> str:
     kb = toy_kb()
     lora = kb.paper_by_id["lora"]
@@ -93,6 +116,13 @@ FUNCTIONS: dict[str, Callable[[str], object]] = {
     "bibimport.normalised_title": bibimport.normalised_title,
     "bibimport.bibtex_authors": bibimport.bibtex_authors,
     "a paper page (render)": _page_with_note,
+    # issue 16: the new readers of contributed text
+    "neardup.Item (title words)": lambda text: neardup.Item("papers/x.yaml", text, neardup.surnames([text, text[:300]]), 2024),
+    "neardup.reason": lambda text: neardup.reason(neardup.Item("a", text, (), 2024), neardup.Item("b", text[::-1] + ": " + text, (), 2024)),
+    "scaffold.todo_comments": lambda text: scaffold.todo_comments(f"title: {json.dumps(text)}  # TODO x\n# TODO {text!r}\n"),
+    "vocabulary.loose_venue": vocabulary.loose_venue,
+    "hints.closest": lambda text: hints.closest(text, ["peft", "quantization", text[:50]]),
+    "yamlload.parse (error explained)": _parse_error,
 }
 
 

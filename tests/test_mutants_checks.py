@@ -44,10 +44,13 @@ def test_a_build_with_an_unknown_parent_stops_at_the_check_without_a_traceback(
 @pytest.mark.parametrize("pasted", ["2106.09685v2", "https://arxiv.org/abs/2106.09685v3", "arXiv:2106.09685", " 2106.09685 "])
 def test_duplicate_arxiv_ids_are_compared_after_normalising(toy: Path, pasted: str) -> None:
     """lora.yaml records 2106.09685; the same paper pasted in another form is the same paper."""
-    lines = problems(toy, {"papers/again.yaml": paper("again", arxiv=f'"{pasted}"', year="2021")})
-    clash = [line for line in lines if "arXiv id 2106.09685 is already recorded in" in line]
-    assert len(clash) == 1, lines  # one record of the pair is blamed, naming the other (issue 16's wording)
-    assert "papers/again.yaml" in clash[0] and "papers/lora.yaml" in clash[0]
+    record = paper("again", arxiv=f'"{pasted}"', year="2021", added='"2026-12-01"')  # the newer record is the one blamed
+    lines = problems(toy, {"papers/again.yaml": record})
+    assert (
+        "papers/again.yaml:4:8: arxiv: arXiv id 2106.09685 is already recorded in papers/lora.yaml: "
+        "delete this file and make your changes in papers/lora.yaml"
+    ) in lines
+    assert not [line for line in lines if line.startswith("papers/lora.yaml:")]
 
 
 def test_different_versions_of_different_papers_are_not_duplicates(toy: Path) -> None:

@@ -121,6 +121,15 @@ DIFFERENT_PAPERS = [
     ),
     # same title words, years far apart
     ("Attention Is All You Need", [], 2017, "Attention Is All You Need", [], 2025),
+    # one generic title written by two teams in one year (constructed): author lists with nobody in common
+    (
+        "Evaluating Large Language Models",
+        ["Ada Lovelace", "Grace Hopper"],
+        2023,
+        "Evaluating Large Language Models",
+        ["Alan Turing", "Claude Shannon"],
+        2023,
+    ),
     # same subtitle, different names and first authors
     (
         "LumiScale: A Self-Supervised Framework for Knowledge Graph Completion",

@@ -7,6 +7,7 @@ input (a record, a template, an asset) and compares the files rewritten with the
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,77 @@ def test_an_edited_asset_rewrites_only_that_asset(project: Path) -> None:
     first_rule = text.split("}", 1)[0]
     rewritten, changed, report = _edit_and_rerender(project, css, first_rule, first_rule + "; --pkb-test: 1")
     assert rewritten == changed == {"assets/paperkb.css"} and report.written == 1
+
+
+# ---- broken records in the preview -------------------------------------------------------------------------------------
+
+
+def _break(project: Path) -> None:
+    """lora.yaml names a topic that does not exist (qlora.yaml, which is fine, names lora as `related`)."""
+    lora = project / "papers" / "lora.yaml"
+    lora.write_text(lora.read_text(encoding="utf-8").replace("topics: [peft]", "topics: [pfet]"), encoding="utf-8")
+
+
+def test_a_broken_record_gets_a_page_with_the_terminals_messages(project: Path) -> None:
+    from paperkb import preview
+    from paperkb.repository import load_files
+
+    _break(project)
+    assert "related: [lora]" in (project / "papers" / "qlora.yaml").read_text(encoding="utf-8")
+    files, problems = load_files(project)
+    terminal = [p.as_text() for p in problems if p.path == "papers/lora.yaml" and p.severity == "error"]
+    assert terminal
+    shown = preview.partial(files, problems)
+    assert "lora" not in shown.kb.paper_by_id and "qlora" in shown.kb.paper_by_id
+    assert shown.kb.paper_by_id["qlora"].related == []  # its link to the broken record is dropped, not the record
+    page = shown.pages["papers/lora.md"]
+    for line in terminal:
+        assert html.escape(line) in page  # the same message as the terminal, escaped
+    assert "papers/lora.yaml" in page
+    build.render_into(project, shown.kb, "http://127.0.0.1:8000/", preview=shown.pages)
+    written = (project / build.WORK / "docs" / "papers" / "lora.md").read_text(encoding="utf-8")
+    assert written == page
+    search = (project / build.WORK / "docs" / "search.md").read_text(encoding="utf-8")
+    assert "预览里没有搜索 / no search in the preview" in search and "paperkb build" in search
+
+
+def test_the_built_search_page_has_no_preview_notice(project: Path) -> None:
+    assert "pkb-preview-search" not in (project / build.WORK / "docs" / "search.md").read_text(encoding="utf-8")
+
+
+def test_records_under_a_broken_topic_are_left_out_and_said_so(project: Path) -> None:
+    from paperkb import preview
+    from paperkb.repository import load_files
+
+    peft = project / "topics" / "peft.yaml"
+    peft.write_text(peft.read_text(encoding="utf-8").replace("order: 10", "order: 'ten'"), encoding="utf-8")
+    child = project / "topics" / "child.yaml"
+    child.write_text("id: child\nname: 子主题\nname_en: Child\nparent: peft\norder: 1\nintro: 介绍。\n", encoding="utf-8")
+    files, problems = load_files(project)
+    shown = preview.partial(files, problems)
+    assert "topics/peft/index.md" in shown.pages
+    assert "papers/lora.yaml" in shown.left_out and "topics/child.yaml" in shown.left_out
+    assert not {"peft", "child"} & set(shown.kb.topic_by_id)
+    build.render_into(project, shown.kb, "http://127.0.0.1:8000/", preview=shown.pages)  # renders without a KeyError
+
+
+def test_a_broken_registry_shows_its_problems_on_the_home_page(project: Path) -> None:
+    from paperkb import preview
+    from paperkb.repository import load_files
+
+    (project / "registry" / "tags.yaml").write_text("tags:\n  - id: lora\n", encoding="utf-8")
+    files, problems = load_files(project)
+    shown = preview.partial(files, problems)
+    assert set(shown.pages) == {"index.md"} and "registry/tags.yaml:2:5: tags[0].name: is required" in shown.pages["index.md"]
+    build.render_into(project, shown.kb, "http://127.0.0.1:8000/", preview=shown.pages)
+
+
+def test_hostile_messages_stay_text_on_the_error_page(project: Path) -> None:
+    from paperkb import preview
+    from paperkb.repository import load_files
+
+    lora = project / "papers" / "lora.yaml"
+    lora.write_text(lora.read_text(encoding="utf-8").replace("topics: [peft]", 'topics: ["<script>alert(1)</script>"]'), encoding="utf-8")
+    files, problems = load_files(project)
+    page = preview.partial(files, problems).pages["papers/lora.md"]
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -5,6 +5,7 @@ Everything here touches the disk or runs a program; what the site contains is de
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -142,11 +143,21 @@ def generated_config(root: Path, kb: KnowledgeBase, site_url: str | None = None)
     return config
 
 
-def render_into(root: Path, kb: KnowledgeBase, site_url: str | None = None) -> tuple[Path, WriteReport]:
-    """Render the site's Markdown and data files into the work folder; return the generated config's path."""
+def render_into(
+    root: Path, kb: KnowledgeBase, site_url: str | None = None, *, preview: dict[str, str] | None = None
+) -> tuple[Path, WriteReport]:
+    """Render the site's Markdown and data files into the work folder; return the generated config's path.
+
+    `preview` is for `paperkb serve`: pages that replace or add to the rendered ones (a broken record's messages,
+    `preview.py`), and the site is rendered in preview mode (the search page says why it has no index).
+    """
     refuse_links(root)
     work = root / WORK
-    files: dict[str, str | bytes] = dict(render.render_site(kb, site_settings(root)))
+    settings = site_settings(root)
+    if preview is not None:
+        settings = dataclasses.replace(settings, preview=True)
+    files: dict[str, str | bytes] = dict(render.render_site(kb, settings))
+    files.update(preview or {})
     files.update(static_files(root))
     own_folder(work)
     report = write_tree(work / "docs", files)

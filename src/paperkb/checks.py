@@ -249,8 +249,8 @@ def _anthology_facts(file: RecordFile, paper: models.Paper, venues: dict[str, mo
             _problem(
                 file,
                 ("anthology",),
-                f"Anthology volume {volume} is not listed for {paper.venue} in registry/venues.yaml; add it there with "
-                "the volume's full title from aclanthology.org, or check the venue",
+                f"Anthology volume {volume} is not listed for {paper.venue} in registry/venues.yaml; check the id and the "
+                f"venue on aclanthology.org, and if both are right, {vocabulary.ASK}",
             )
         )
     return out

@@ -12,14 +12,16 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
 from paperkb import __version__, schema
 from paperkb.kb import KnowledgeBase
 from paperkb.problems import Problem, count_errors, json_safe, printable
-from paperkb.repository import NotAKnowledgeBase, discover, find_root, load_files, load_kb
+from paperkb.repository import NotAKnowledgeBase, build_kb, discover, find_root, load_files, load_kb
 
 
 class UserError(Exception):
@@ -148,14 +150,47 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+# mkdocs serve --dirty warns on every start that navigation "will likely" be inaccurate. Paper pages are not in the
+# navigation and render_into rewrites every page an edit affects, so the warning is about nothing here; it is dropped.
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+def _forward(stream: IO[str], out: IO[str]) -> None:
+    for line in stream:
+        if _DIRTY_WARNING not in line:
+            out.write(line)
+            out.flush()
+
+
+def _preview(root: Path, preview_url: str) -> tuple[Path, str]:
+    """Render the preview (broken records as pages of their messages); the config's path and a line for the terminal."""
+    from paperkb import build, preview
+
+    files, problems = load_files(root)
+    errors = count_errors(problems)
+    shown = preview.partial(files, problems) if errors else preview.Preview(build_kb(files))
+    started = time.perf_counter()
+    config, report = build.render_into(root, shown.kb, preview_url, preview=shown.pages)
+    took = f"rendered in {time.perf_counter() - started:.2f}s: {plural(report.written, 'file')} changed"
+    if not errors:
+        return config, took
+    print(_format_problems([p for p in problems if p.severity == "error"], "text"), file=sys.stderr)
+    pages = ", ".join(
+        f"{preview_url}{page.removesuffix('index.md').removesuffix('.md')}/".replace("//", "/").replace(":/", "://")
+        for page in sorted(shown.pages)
+    )
+    note = f"paperkb: {plural(errors, 'error')} in the records (above); the preview shows them on their pages: {pages}"
+    if shown.left_out:
+        note += f"; left out because they depend on a broken record: {', '.join(shown.left_out)}"
+    print(note, file=sys.stderr)
+    return config, took
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Live preview: re-render when a record, template or asset changes; mkdocs serve reloads the browser."""
-    from paperkb import build
-
     root = _root(args)
-    kb = _load_or_report(root)
     preview_url = f"http://{args.dev_addr}/"
-    config, _ = build.render_into(root, kb, preview_url)
+    config, _ = _preview(root, preview_url)
     watched = [root / d for d in ("papers", "topics", "registry", "templates", "site_config")] + [root / "mkdocs.yml"]
 
     def stamp() -> dict[Path, float]:
@@ -169,10 +204,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # --dirty: mkdocs rebuilds only pages whose source changed (0.6 s instead of 10 s at 1,000 papers, bench/README.md);
     # render_into rewrites exactly the sources an edit affects, so the pages that list the paper are rebuilt too.
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "--dev-addr", args.dev_addr, "--livereload", "--dirty"]
-    server = subprocess.Popen(cmd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    server = subprocess.Popen(cmd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stderr=subprocess.PIPE, text=True)
+    assert server.stderr is not None
+    threading.Thread(target=_forward, args=(server.stderr, sys.stderr), daemon=True).start()
     # Stopping the preview (Ctrl-C or SIGTERM) must stop mkdocs too, not leave it serving in the background.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    print(f"serving on http://{args.dev_addr}/ — edit papers/*.yaml and the page updates (search needs `paperkb build`)")
+    print(
+        f"serving on http://{args.dev_addr}/ — edit papers/*.yaml and the page updates. Search needs its index, which only "
+        "`paperkb build` makes: try it on the built site (python3 -m http.server -d site 8000)."
+    )
     seen = stamp()
     try:
         while server.poll() is None:
@@ -181,14 +221,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             if now == seen:
                 continue
             seen = now
-            fresh, problems = load_kb(root)
-            if fresh is None:
-                print(_format_problems(problems, "text"), file=sys.stderr)
-                print("paperkb: not re-rendered until the records are valid", file=sys.stderr)
-                continue
-            started = time.perf_counter()
-            _, report = build.render_into(root, fresh, preview_url)
-            print(f"re-rendered in {time.perf_counter() - started:.2f}s: {report.written} file(s) changed")
+            _, took = _preview(root, preview_url)
+            print(f"re-{took}")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -40,6 +40,7 @@ class Settings:
     newest: int = 20
     feed_size: int = 50
     templates: Path = TEMPLATES
+    preview: bool = False  # rendered for `paperkb serve`, which builds no search index
 
 
 @dataclass(frozen=True)

@@ -73,14 +73,14 @@ def todo_comments(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _field_on_line(doc: yamlload.Document, line: int) -> str | None:
-    """The dotted name of the key written on `line` (`notes.results`), when one is."""
+def _keys_by_line(doc: yamlload.Document) -> dict[int, str]:
+    """The dotted name of the key written on each line (`notes.results`), computed once per file."""
     from paperkb.records import field_name  # records imports this module
 
+    out: dict[int, str] = {}
     for path, loc in doc.key_locs.items():
-        if loc.line == line:
-            return field_name(path)
-    return None
+        out.setdefault(loc.line, field_name(path))
+    return out
 
 
 def _arxiv_page(data: Any) -> str:
@@ -97,10 +97,12 @@ def problems(path: str, text: str, doc: yamlload.Document) -> list[Problem]:
     abs_page = _arxiv_page(data)
     lines = text.split("\n")
     covered: set[str] = set()
-    for line, col, _ in todo_comments(text):
+    todos = todo_comments(text)
+    keys = _keys_by_line(doc) if todos else {}
+    for line, col, _ in todos:
         before = lines[line - 1][: col - 1]
         key_match = _KEY.match(before)
-        field = _field_on_line(doc, line) if key_match else None
+        field = keys.get(line) if key_match else None
         where = "the `# TODO …` comment"
         if field is None:  # a comment line: `# published: … # TODO`, or `# TODO …` above `# authors:`
             named = _COMMENTED_KEY.match(lines[line - 1].strip())
