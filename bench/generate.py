@@ -306,6 +306,11 @@ def generate(dest: Path, n: int, seed: int = 7) -> Path:
             shutil.copytree(src, dest / name, dirs_exist_ok=True)
         else:
             shutil.copy(src, dest / name)
+    # The glossary's `papers` name real records, which the synthetic collection does not have.
+    glossary = dest / "registry" / "glossary.yaml"
+    if glossary.exists():
+        kept = [line for line in glossary.read_text(encoding="utf-8").splitlines(keepends=True) if not line.startswith("    papers: [")]
+        glossary.write_text("".join(kept), encoding="utf-8")
     papers = dest / "papers"
     papers.mkdir(exist_ok=True)
     vocab = Vocab(dest)

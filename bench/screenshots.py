@@ -9,7 +9,6 @@ The 404 page is taken as served under the site's own base path (site_url), where
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -67,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
             for scheme in SCHEMES:
                 for size, viewport in SIZES.items():
                     context = browser.new_context(
-                        viewport=viewport, device_scale_factor=1, color_scheme="dark" if scheme == "dark" else "light",
+                        viewport=viewport,
+                        device_scale_factor=1,
+                        color_scheme="dark" if scheme == "dark" else "light",
                         is_mobile=size == "390",
                     )
                     page = context.new_page()

@@ -84,3 +84,31 @@ def test_tokens_are_stable_and_do_not_prefix_each_other() -> None:
     a, b = searchterms.identity_token("Transformer"), searchterms.identity_token("Transformer-XL")
     assert a and b and not b.startswith(a) and not a.startswith(b)
     assert searchterms.identity_token("LoRA") == "lorazq" + searchterms.hash_hex("lora")
+
+
+def test_a_defining_paper_must_be_a_record(toy: Path) -> None:
+    text = "terms:\n  - id: aa\n    zh: [低秩适配]\n    en: [low-rank adaptation]\n    papers: [lora, lorra]\n"
+    found = _problems(toy, text)
+    assert found == ["registry/glossary.yaml:5:20: terms[0].papers[1]: unknown paper id 'lorra'; did you mean 'lora'?"], found
+
+
+def test_a_defining_paper_carries_the_concept_token_with_its_identities(toy: Path) -> None:
+    """A query for the concept then reaches the paper at identity weight, whatever its notes say."""
+    from paperkb import citation, searchindex
+
+    text = "terms:\n  - id: aa\n    zh: [低秩适配]\n    en: [low-rank adaptation]\n    papers: [lora]\n"
+    (toy / "registry" / "glossary.yaml").write_text(text, encoding="utf-8")
+    kb, problems = load_kb(toy)
+    assert kb is not None and not problems
+    token = searchterms.concept_token("g:aa", "low-rank adaptation")
+    keys = citation.citation_keys(kb.papers)
+    for paper in kb.papers:
+        terms = searchindex.paper_terms(kb, paper, keys[paper.id])
+        assert (token in terms.identity.split()) == (paper.id == "lora"), paper.id
+    # ... and the token of its place in the entry's list, which the search page looks up to keep that order.
+    lora = next(p for p in kb.papers if p.id == "lora")
+    first = searchterms.defining_token("g:aa", "low-rank adaptation", 0)
+    assert first in searchindex.paper_terms(kb, lora, keys["lora"]).identity.split()
+    assert first != searchterms.defining_token("g:aa", "low-rank adaptation", 1) and first.startswith("lowranka")
+    row = next(r for r in glossary.client_data(glossary.concepts(kb.glossary, ())) if r[0] == token)
+    assert row[4] == [first]

@@ -45,8 +45,12 @@ NAMED = [
     ("https://doi.org/10.18653/v1/N19-1423", "bert", 1),
     ("hu2022lora", "lora", 1),
     ("vaswani2017attention", "transformer", 1),
-    ("指令微调", "flan", 10),
-    ("instruction tuning", "flan", 10),
+    ("指令微调", "flan", 5),
+    ("指令微调", "self-instruct", 5),
+    ("指令微调", "instructgpt", 5),
+    ("instruction tuning", "flan", 5),
+    ("instruction tuning", "self-instruct", 5),
+    ("指令调优", "flan", 5),
     ("低秩适配", "lora", 1),
     ("low-rank adaptation", "lora", 1),
     ("思维链", "chain-of-thought", 1),
@@ -54,7 +58,11 @@ NAMED = [
     ("检索增强生成", "rag", 1),
     ("retrieval-augmented generation", "rag", 1),
     ("dense retrieval", "gtr", 5),
+    ("dense retrieval", "dpr", 5),
     ("稠密检索", "gtr", 5),
+    ("稠密检索", "dpr", 5),
+    ("人类反馈强化学习", "instructgpt", 5),
+    ("混合专家", "switch-transformer", 5),
 ]
 
 
@@ -64,7 +72,7 @@ def _ranked(visit: Any, base_url: str, query: str) -> list[str]:
     return [u.rstrip("/").rsplit("/", 1)[-1] for u in urls]
 
 
-@pytest.mark.parametrize(("query", "paper", "rank"), NAMED, ids=[q for q, _, _ in NAMED])
+@pytest.mark.parametrize(("query", "paper", "rank"), NAMED, ids=[f"{q}->{p}" for q, p, _ in NAMED])
 def test_named_query_puts_the_paper_near_the_top(visit: Any, base_url: str, query: str, paper: str, rank: int) -> None:
     ranked = _ranked(visit, base_url, query)
     assert paper in ranked[:rank], f"{query!r}: {paper} not in the first {rank}: {ranked[:8]}"
@@ -183,6 +191,24 @@ def test_browser_tokens_and_rewriting_equal_the_index_side(visit: Any, base_url:
     assert visit.page.evaluate("q => window.pkbRewrite(q)", "指令微调数据") == searchterms.cjk_bigrams(["指令微调数据"])
     spaced = visit.page.evaluate("q => window.pkbRewrite(q)", "指令微调 数据")
     assert spaced == concepts["g:instruction-tuning"].token + " " + searchterms.cjk_bigrams(["数据"])
+
+
+def test_a_concept_query_lists_the_glossarys_defining_papers_first_in_its_order(visit: Any, base_url: str) -> None:
+    """`registry/glossary.yaml` names, per concept, the papers a reader means by it; either language lists them first."""
+    kb, _ = load_kb(ROOT)
+    assert kb is not None
+    listed = [e for e in kb.glossary if e.papers]
+    assert len(listed) >= 10
+    for entry in listed:
+        for query in (entry.zh[0], entry.en[0]):
+            ranked = _ranked(visit, base_url, query)
+            assert ranked[: len(entry.papers)] == entry.papers, (query, ranked[:6])
+    # Filters still apply: a year none of them has leaves only the others.
+    flan_year = str(next(p.year for p in kb.papers if p.id == "flan"))
+    visit.search(base_url, "指令微调", year=flan_year)
+    urls = visit.page.evaluate("async y => (await window.pkbRank('指令微调', {year: [y]})).map(d => d.url)", flan_year)
+    ids = [u.rstrip("/").rsplit("/", 1)[-1] for u in urls]
+    assert ids[0] == "flan" and all(next(p.year for p in kb.papers if p.id == i) == int(flan_year) for i in ids), ids
 
 
 def test_on_a_phone_a_filtered_link_shows_its_filters_above_the_results(browser: Any, base_url: str) -> None:

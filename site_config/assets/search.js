@@ -57,8 +57,8 @@ class Concepts {
   constructor(list) {
     this.zh = new Map();
     this.en = new Map();
-    for (const [t, zh, en, institution] of list) {
-      const c = { t, zh, en, institution };
+    for (const [t, zh, en, institution, defining] of list) {
+      const c = { t, zh, en, institution, defining: defining || [] };
       for (const term of zh) if (!this.zh.has(term)) this.zh.set(term, c);
       for (const term of en) if (!this.en.has(term)) this.en.set(term, c);
     }
@@ -192,14 +192,19 @@ async function rank(query, filters = {}) {
   // A query that is one institution: its own papers first (Pagefind's filter), then pages that mention it.
   const only = single && rw.concepts.length === 1 ? rw.concepts[0].institution : null;
   const own = only ? { ...options.filters, institution: { any: [only] } } : null;
-  const [byId, byOwn, byText] = await Promise.all([
+  // A query that is one glossary concept: the papers its entry names as defining it first, in the entry's order (one
+  // exact token each, next to the concept's own token in the index), then everything else that uses the concept.
+  const defining = single && rw.concepts.length === 1 ? rw.concepts[0].defining : [];
+  const [byId, byOwn, byText, ...byDefining] = await Promise.all([
     ident ? exactly(ident) : null,
     own ? pf.search(rw.terms, { filters: own }) : null,
     rw.terms ? (single ? exactly(rw.terms) : pf.search(rw.terms, options)) : null,
+    ...defining.map((token) => exactly(token)),
   ]);
   const seen = new Set();
   const merged = [];
-  for (const r of [...(byId ? byId.results : []), ...(byOwn ? byOwn.results : []), ...(byText ? byText.results : [])]) {
+  const first = byDefining.flatMap((d) => d.results);
+  for (const r of [...(byId ? byId.results : []), ...first, ...(byOwn ? byOwn.results : []), ...(byText ? byText.results : [])]) {
     if (!seen.has(r.id)) { seen.add(r.id); merged.push(r); }
   }
   return { results: merged, counts: byText ? byText.filters : byId ? byId.filters : {}, rewritten: rw };

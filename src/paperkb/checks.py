@@ -176,7 +176,7 @@ def check(files: list[RecordFile], focus: Collection[str] = ()) -> list[Problem]
         problems += _paper_facts(file, paper, vocab)
 
     problems += duplicates.likely_duplicates(papers, focus)
-    problems += glossary.check(files)
+    problems += glossary.check(files, paper_ids)
     return sorted(set(problems))
 
 

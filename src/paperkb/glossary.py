@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from paperkb import models
+from paperkb.hints import did_you_mean
 from paperkb.problems import Problem
 from paperkb.records import RecordFile, field_name
-from paperkb.searchterms import WORD, concept_token, normalise
+from paperkb.searchterms import WORD, concept_token, defining_token, normalise
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ASCII_WORDS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
@@ -35,6 +36,7 @@ class Concept:
     token: str
     zh: tuple[str, ...]
     en: tuple[str, ...]
+    defining: tuple[str, ...] = ()  # tokens of the entry's `papers`, in listed order (searchterms.defining_token)
 
 
 def term_kind(term: str) -> str | None:
@@ -47,7 +49,7 @@ def term_kind(term: str) -> str | None:
     return None
 
 
-def _concept(key: str, names: Iterable[str], first_en: str) -> Concept:
+def _concept(key: str, names: Iterable[str], first_en: str, papers: int = 0) -> Concept:
     zh, en = [], []
     for name in names:
         kind, norm = term_kind(name), normalise(name)
@@ -55,12 +57,13 @@ def _concept(key: str, names: Iterable[str], first_en: str) -> Concept:
             zh.append(norm)
         elif kind == "en" and norm not in en:
             en.append(norm)
-    return Concept(key, concept_token(key, first_en), tuple(zh), tuple(en))
+    defining = tuple(defining_token(key, first_en, k) for k in range(papers))
+    return Concept(key, concept_token(key, first_en), tuple(zh), tuple(en), defining)
 
 
 def concepts(glossary: Iterable[models.GlossaryEntry], institutions: Iterable[models.Institution]) -> list[Concept]:
     """Glossary entries then institutions, in registry order (keys `g:<id>`, `i:<canonical name>`)."""
-    out = [_concept(f"g:{e.id}", [*e.zh, *e.en], e.en[0]) for e in glossary]
+    out = [_concept(f"g:{e.id}", [*e.zh, *e.en], e.en[0], len(e.papers)) for e in glossary]
     for inst in institutions:
         names = [inst.name, *inst.aliases, *([inst.name_zh] if inst.name_zh else [])]
         out.append(_concept(f"i:{inst.name}", names, inst.name))
@@ -109,13 +112,34 @@ class Matcher:
         return found
 
 
+def defining_tokens(glossary: Iterable[models.GlossaryEntry]) -> dict[str, list[str]]:
+    """Paper id -> the tokens of the concepts it defines (an entry's `papers`), in registry order.
+
+    Term frequency alone cannot put FLAN first for `指令微调`: dozens of papers use the term as often as FLAN does. The
+    glossary names the few records a reader means by the concept; their pages carry its token with the identities, and
+    a token of their place in the list, which the search page looks up exactly to list them first, in that order.
+    """
+    out: dict[str, list[str]] = {}
+    for e in glossary:
+        key = f"g:{e.id}"
+        token = concept_token(key, e.en[0])
+        for rank, pid in enumerate(e.papers):
+            out.setdefault(pid, []).extend((token, defining_token(key, e.en[0], rank)))
+    return out
+
+
 def client_data(items: Iterable[Concept]) -> list[list[Any]]:
-    """What search.js needs to rewrite a query: [token, Chinese terms, English terms, institution or null], normalised.
+    """What search.js needs to rewrite a query: [token, Chinese terms, English terms, institution or null, and the
+    defining papers' tokens in order when the entry lists any], normalised.
 
     For an institution the canonical name is there too: a query that is only an institution lists its papers (the
     search page's institution filter) before pages that merely mention it.
     """
-    return [[c.token, list(c.zh), list(c.en), c.key[2:] if c.key.startswith("i:") else None] for c in items]
+    rows: list[list[Any]] = []
+    for c in items:
+        row: list[Any] = [c.token, list(c.zh), list(c.en), c.key[2:] if c.key.startswith("i:") else None]
+        rows.append([*row, list(c.defining)] if c.defining else row)
+    return rows
 
 
 # ---- checks on registry/glossary.yaml ----------------------------------------------------------------------------------
@@ -126,8 +150,9 @@ def _problem(file: RecordFile, keys: tuple[str | int, ...], message: str) -> Pro
     return Problem(file.path, loc.line, loc.col, field_name(keys), message)
 
 
-def check(files: list[RecordFile]) -> list[Problem]:
-    """Every term is one language, names one concept, and is not an institution (those match in both languages already)."""
+def check(files: list[RecordFile], paper_ids: set[Any] | None = None) -> list[Problem]:
+    """Every term is one language, names one concept, and is not an institution (those match in both languages already);
+    every defining paper is a record (`paper_ids`; not checked when no paper was loaded, as for a registry on its own)."""
     glossary = next((f for f in files if isinstance(f.model, models.GlossaryFile)), None)
     if glossary is None or not isinstance(glossary.model, models.GlossaryFile):
         return []
@@ -143,6 +168,11 @@ def check(files: list[RecordFile]) -> list[Problem]:
         if entry.id in ids:
             problems.append(_problem(glossary, ("terms", i, "id"), f"glossary id '{entry.id}' is listed twice; keep one"))
         ids.add(entry.id)
+        for j, pid in enumerate(entry.papers):
+            if paper_ids and pid not in paper_ids:
+                hint = did_you_mean(pid, {x for x in paper_ids if isinstance(x, str)})
+                remedy = hint or " use the id of a record in papers/"
+                problems.append(_problem(glossary, ("terms", i, "papers", j), f"unknown paper id '{pid}';{remedy}"))
         for lang in ("zh", "en"):
             for j, term in enumerate(getattr(entry, lang)):
                 where = ("terms", i, lang, j)

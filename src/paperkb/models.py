@@ -265,6 +265,12 @@ class GlossaryEntry(Strict):
     id: Slug = Field(description="Concept id, e.g. 'instruction-tuning'.")
     zh: list[Line] = Field(min_length=1, description="Chinese terms for the concept, e.g. '指令微调'.")
     en: list[Line] = Field(min_length=1, description="English terms and abbreviations, e.g. 'instruction tuning', 'LoRA'.")
+    papers: list[Slug] = Field(
+        default_factory=list,
+        max_length=5,
+        description="Ids of the records that introduced or define the concept (at most 5), e.g. 'flan': a query for any "
+        "term lists them first.",
+    )
 
 
 class TagFile(Strict):

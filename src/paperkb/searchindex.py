@@ -4,7 +4,8 @@ Three hidden groups of index terms per paper page (paper.md.j2), strongest first
 
 - identities (weight 10): one token each for the short name, title, record id, arXiv id (and arXiv's DOI), DOI and
   citation key, so a query that *is* one of them finds exactly this paper (`searchterms.identity_token`); and the
-  token of a concept whose term is the paper's short name (LoRA for 低秩适配);
+  token of a concept whose term is the paper's short name (LoRA for 低秩适配) or whose glossary entry names the paper
+  among those that define it (FLAN for 指令微调);
 - title terms (weight 7): the Chinese title's character pairs, the concepts named in the title, short name, topic
   and tag names, and the paper's institutions as concepts (so `微软` and `Microsoft Research` both list Microsoft's
   papers first);
@@ -67,6 +68,8 @@ def paper_terms(kb: KnowledgeBase, paper: Paper, key: str) -> PaperTerms:
     # The paper whose short name *is* a concept's term (LoRA, RAG, CoT) is that concept's paper: its token weighs 10.
     name = searchterms.normalise(paper.short_name)
     ident.update(dict.fromkeys(c.token for c in match.find([paper.short_name]) if name in c.en or name in c.zh))
+    # So is a paper the glossary names as one that introduced or defines the concept (FLAN for 指令微调).
+    ident.update(dict.fromkeys(kb.derived("defining_tokens", lambda k: glossary.defining_tokens(k.glossary)).get(paper.id, [])))
     topics = [kb.topic_by_id[t] for t in paper.topics]
     tags = [kb.tag_by_id[t] for t in paper.tags if t in kb.tag_by_id]
     titleish = [paper.title, paper.short_name, paper.title_zh or "", *(t.name for t in topics), *(t.name_en for t in topics)]

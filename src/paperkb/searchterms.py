@@ -83,6 +83,16 @@ def identity_token(text: str) -> str | None:
     return _token(key, "zq") if key else None
 
 
+def defining_token(concept: str, first_term: str, rank: int) -> str:
+    """The token of the paper a glossary entry lists `rank`-th (0 first) among those that define the concept.
+
+    Same prefix as the concept's token, so the search page's exact look-up of it usually reads the chunk the concept's
+    token is already in; one token per place, so the listed order is the order of the results.
+    """
+    head = _ASCII_HEAD.match(normalise(first_term).replace(" ", ""))
+    return (head.group(0) if head else "") + "zd" + hash_hex(f"{concept}#{rank}")
+
+
 def concept_token(concept: str, first_term: str) -> str:
     """The token of a glossary concept or an institution: `concept` is its stable key, `first_term` gives the prefix."""
     head = _ASCII_HEAD.match(normalise(first_term).replace(" ", ""))
