@@ -27,6 +27,8 @@ def kind(path: str) -> str:
     for prefix, label in (("pf_meta", "meta"), ("pf_index", "index"), ("pf_fragment", "fragment"), ("pf_filter", "filter")):
         if name.endswith(prefix) or prefix in path:
             return label
+    if "/search/cards/" in path:
+        return "card"
     if name.endswith(".pagefind") and "wasm" in name:
         return "wasm"
     return name

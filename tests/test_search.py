@@ -226,3 +226,12 @@ def test_on_a_phone_a_filtered_link_shows_its_filters_above_the_results(browser:
     assert v.page.locator(".pkb-active-filter").count() == 1
     assert v.foreign() == [] and v.errors == []
     v.close()
+
+
+def test_result_cards_come_from_the_small_card_files_not_pagefinds_fragments(visit: Any, base_url: str) -> None:
+    """A fragment holds the page's whole indexed text (~4.5 KB gzip a paper); a card file only what the card shows."""
+    visit.search(base_url, "LoRA")
+    cards = [u for u in visit.requests if "/search/cards/" in u]
+    assert len(cards) == visit.page.locator(".pkb-result").count() >= 1
+    assert not [u for u in visit.requests if "/pagefind/fragment/" in u]
+    assert visit.page.locator(".pkb-result-short").first.inner_text() == "LoRA"

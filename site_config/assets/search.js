@@ -136,7 +136,7 @@ async function setup() {
   data = table;
   concepts = new Concepts(data.concepts);
   // For the benchmark and the tests: the ranking and the rewriting this page uses, nothing else.
-  window.pkbRank = async (q, filters, limit) => Promise.all((await rank(q, filters)).results.slice(0, limit).map((r) => r.data()));
+  window.pkbRank = async (q, filters, limit) => Promise.all((await rank(q, filters)).results.slice(0, limit).map(cardData));
   window.pkbCount = async (q, filters) => (await rank(q, filters)).results.length;
   window.pkbRewrite = (q) => concepts.rewrite(q).terms;
   window.pkbIdentity = (q) => identityToken(identityOf(q));
@@ -317,8 +317,13 @@ function renderTopics(rw) {
   box.append(p);
 }
 
+// A result's URL and meta from its small card file (paperkb/searchcards.py), not from Pagefind's fragment, which also
+// holds the page's whole indexed text: ten fragments were the largest part of a first search at 10,000 papers.
+const cardData = (result) => fetch(new URL(`../search/cards/${encodeURIComponent(result.id)}.json`, here))
+  .then((r) => (r.ok ? r.json() : result.data()));
+
 async function card(result) {
-  const d = await result.data();
+  const d = await cardData(result);
   const m = d.meta || {};
   const li = el("li", "pkb-result");
   const head = el("p", "pkb-result-head");

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from paperkb import render, urls
+from paperkb import render, searchcards, urls
 from paperkb.kb import KnowledgeBase
 
 WORK = ".paperkb-build"
@@ -198,6 +198,10 @@ def build(root: Path, kb: KnowledgeBase, out: Path) -> WriteReport:
     config, report = render_into(root, kb)
     run_mkdocs(config, out)
     run_pagefind(out)
+    try:
+        searchcards.write_cards(out)
+    except searchcards.CardError as err:
+        raise BuildFailed(f"search cards: {err}; pin the Pagefind version in requirements/ or update searchcards.py") from err
     return report
 
 
