@@ -163,3 +163,37 @@ def test_registry_editions_are_checked(tmp_path: Path, capsys: pytest.CaptureFix
     earlier = later + '      - year: 2019\n        title: "Proceedings of the 36th International Conference on Machine Learning"\n'
     venues.write_text(text.replace(later, earlier, 1), encoding="utf-8")
     assert "editions must be listed oldest first, one per year" in _check(root, capsys)
+
+
+def test_every_real_anthology_record_exports_its_volume_title_pages_and_doi() -> None:
+    """The whole collection, not a toy: an ACL-family record with an Anthology id cites its volume as the Anthology does."""
+    from conftest import ROOT
+
+    from paperkb.citation import venue_of
+    from paperkb.repository import load_kb
+
+    kb, problems = load_kb(ROOT)
+    assert kb is not None and not [p for p in problems if p.severity == "error"]
+    papers = [p for p in kb.papers if p.anthology]
+    assert len(papers) >= 70
+    keys = citation_keys(kb.papers)
+    library = parse_string(export_bibtex(kb, papers))
+    assert not library.failed_blocks
+    entries = {e.key: {f.key: f.value for f in e.fields} for e in library.entries}
+    for paper in papers:
+        entry = entries[keys[paper.id]]
+        found = venue_of(kb, paper)
+        assert found, paper.id
+        series, year = found
+        edition = series.edition(year)
+        assert edition is not None, f"{paper.id}: no {series.name} {year} edition in registry/venues.yaml"
+        volume = anthology_volume(paper.anthology)
+        titles = {v.anthology: v.title for v in edition.volumes}
+        assert entry.get("booktitle", entry.get("journal")) == titles.get(volume, edition.title), paper.id
+        assert entry["url"] == anthology_link(paper.anthology), paper.id
+        if paper.pages:
+            assert entry["pages"] == paper.pages.replace("-", "--"), paper.id
+        if paper.doi:
+            assert entry["doi"] == paper.doi, paper.id
+        if series.kind == "conference":
+            assert entry["publisher"] == "Association for Computational Linguistics" and entry.get("address"), paper.id
