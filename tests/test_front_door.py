@@ -252,8 +252,10 @@ def test_a_first_search_fetches_at_most_300_kb(browser: Any, base_url: str, quer
     v.page.goto(base_url + "search/?q=" + query)
     v.page.wait_for_selector("[data-pkb-search][data-done]")
     v.page.wait_for_load_state("networkidle")
-    search = {u: n for u, n in sizes.items() if "/pagefind/" in u or u.endswith(("/assets/search.js", "/search/terms.json"))}
-    assert any(u.endswith(".pf_index") for u in search) and any(u.endswith(".pf_fragment") for u in search)
+    search = {u: n for u, n in sizes.items() if "/pagefind/" in u or "/search/" in u or u.endswith("/assets/search.js")}
+    assert any(u.endswith(".pf_index") for u in search) and any("/search/cards/" in u for u in search)
+    # Cards come from their own small files (searchcards.py), not from the fragments with the pages' whole text.
+    assert not any(u.endswith(".pf_fragment") for u in search)
     assert sum(search.values()) <= 300 * 1024, sorted(search.items(), key=lambda kv: -kv[1])[:8]
     assert not any("sitemap.xml" in u for u in sizes)
     v.close()

@@ -8,12 +8,13 @@ are held equal here too.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from conftest import ROOT
 
-from paperkb import glossary, searchterms
+from paperkb import glossary, searchindex, searchterms
 from paperkb.repository import load_kb
 
 pytestmark = pytest.mark.slow
@@ -187,8 +188,18 @@ def test_browser_tokens_and_rewriting_equal_the_index_side(visit: Any, base_url:
     concepts = {c.key: c for c in glossary.concepts(kb.glossary, kb.institutions)}
     for query, key in (("指令微调", "g:instruction-tuning"), ("Instruction-Tuning", "g:instruction-tuning"), ("微软", "i:Microsoft")):
         assert visit.page.evaluate("q => window.pkbRewrite(q)", query) == concepts[key].token
-    # A longer run stays one phrase (its pairs); a space makes the concept a term of its own.
-    assert visit.page.evaluate("q => window.pkbRewrite(q)", "指令微调数据") == searchterms.cjk_bigrams(["指令微调数据"])
+    # The page makes every concept's token itself from the compact table: each equals the index side's.
+    queries = [c.zh[0] if c.zh else c.en[0] for c in concepts.values()]
+    rewritten = visit.page.evaluate("qs => qs.map((q) => window.pkbRewrite(q))", queries)
+    assert [r for r, c in zip(rewritten, concepts.values(), strict=True) if r != c.token] == []
+    # A longer run stays one phrase (its pairs, less the common ones its neighbours hold); a space makes the concept a
+    # term of its own.
+    common = json.loads(searchindex.client_data(kb))["commonPairs"]
+    assert len(common) >= 20 and "模型" in {common[i : i + 2] for i in range(0, len(common), 2)}
+    for run in ("指令微调数据", "思维链推理", "长文本推理能力", "大模型训练数据的质量", "模型训练模型"):
+        want = " ".join(dict.fromkeys(searchterms.query_pairs(run, common)))  # the page sends a repeated pair once
+        assert visit.page.evaluate("q => window.pkbRewrite(q)", run) == want, run
+    assert len(searchterms.query_pairs("大模型训练数据的质量", common)) < len(searchterms.cjk_bigrams(["大模型训练数据的质量"]).split())
     spaced = visit.page.evaluate("q => window.pkbRewrite(q)", "指令微调 数据")
     assert spaced == concepts["g:instruction-tuning"].token + " " + searchterms.cjk_bigrams(["数据"])
 
@@ -235,3 +246,19 @@ def test_result_cards_come_from_the_small_card_files_not_pagefinds_fragments(vis
     assert len(cards) == visit.page.locator(".pkb-result").count() >= 1
     assert not [u for u in visit.requests if "/pagefind/fragment/" in u]
     assert visit.page.locator(".pkb-result-short").first.inner_text() == "LoRA"
+
+
+def test_facet_labels_load_with_the_facets_not_with_every_first_search(browser: Any, base_url: str) -> None:
+    from sitetools import Visit
+
+    v = Visit(browser, viewport={"width": 390, "height": 844}, is_mobile=True)  # no room: facets wait for the button
+    v.search(base_url, "微软")
+    assert not [u for u in v.requests if u.endswith("/search/labels.json")]
+    v.page.locator("#pkb-facets-toggle").click()
+    v.page.wait_for_function("[...document.querySelectorAll('.pkb-facet-name')].some(e => e.textContent.includes('（微软）'))")
+    assert [u for u in v.requests if u.endswith("/search/labels.json")]
+    # A filtered URL names its filters in the chips, so it loads the labels at once.
+    v.search(base_url, "检索", institution="Microsoft")
+    v.page.wait_for_function("[...document.querySelectorAll('.pkb-active-filter')].some(e => e.textContent.includes('（微软）'))")
+    assert v.errors == []
+    v.close()

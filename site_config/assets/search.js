@@ -48,17 +48,38 @@ export const identityOf = (query) => identifierIn(query) || query.trim();
 
 // Character pairs as single ASCII tokens, exactly as searchterms.pair_token() writes them (kept global for bench/run.py).
 const pairs = (run) => Array.from({ length: run.length - 1 }, (_, i) => "k" + run.codePointAt(i).toString(16) + run.codePointAt(i + 1).toString(16));
+// The pairs of a run a query searches for: a common pair is dropped when the pairs on both sides of it are kept and an
+// uncommon pair remains (searchterms.query_pairs; `common` is the site's list, most common first).
+function queryPairs(run, common) {
+  const all = Array.from({ length: run.length - 1 }, (_, i) => run.slice(i, i + 2));
+  const kept = all.map(() => true);
+  const order = all.map((p, i) => i).filter((i) => common.has(all[i])).sort((a, b) => common.get(all[a]) - common.get(all[b]) || a - b);
+  for (const i of order) {
+    if (!all.some((p, j) => kept[j] && !common.has(p))) break;
+    if (i > 0 && i < all.length - 1 && kept[i - 1] && kept[i + 1]) kept[i] = false;
+  }
+  return all.filter((p, i) => kept[i]).map((p) => pairs(p)[0]);
+}
+
 window.pkbTerms = (term) => term
   .replace(new RegExp(`[${CJK}]{2,}`, "g"), (run) => " " + pairs(run).join(" ") + " ")
   .replace(/\s+/g, " ")
   .trim();
 
 class Concepts {
-  constructor(list) {
+  constructor(list, commonPairs = "") {
+    this.common = new Map();
+    for (let i = 0; i + 1 < commonPairs.length; i += 2) this.common.set(commonPairs.slice(i, i + 2), i / 2);
     this.zh = new Map();
     this.en = new Map();
-    for (const [t, zh, en, institution, defining] of list) {
-      const c = { t, zh, en, institution, defining: defining || [] };
+    for (const [id, zh, shortEn, institution, defining] of list) {
+      // Tokens as glossary.py / searchterms.py make them: the key's hash, after the first term's (or the name's) head.
+      const key = institution ? `i:${institution}` : `g:${id}`;
+      const own = institution ? norm(institution) : "";
+      const en = own && /^[a-z0-9]+(?: [a-z0-9]+)*$/.test(own) && !shortEn.includes(own) ? [own, ...shortEn] : shortEn;
+      const head = (norm(institution || en[0] || "").replace(/ /g, "").match(/^[a-z0-9]{1,8}/) || [""])[0];
+      const t = head + "zg" + hashHex(key);
+      const c = { t, zh, en, institution, defining: Array.from({ length: defining || 0 }, (_, k) => head + "zd" + hashHex(`${key}#${k}`)) };
       for (const term of zh) if (!this.zh.has(term)) this.zh.set(term, c);
       for (const term of en) if (!this.en.has(term)) this.en.set(term, c);
     }
@@ -95,7 +116,7 @@ class Concepts {
     const keepAll = plain < 3 || out.every((p) => !p.word || STOP.has(p.word));
     const terms = out.flatMap((p) => {
       if (p.concept) return [p.concept.t];
-      if (p.cjk) return p.cjk.length >= 2 ? pairs(p.cjk) : [p.cjk];
+      if (p.cjk) return p.cjk.length >= 2 ? queryPairs(p.cjk, this.common) : [p.cjk];
       return keepAll || !STOP.has(p.word) ? [p.word] : [];
     });
     const highlight = [...tokens, ...found.flatMap((c) => [...c.zh, ...c.en])];
@@ -109,12 +130,17 @@ const root = document.querySelector("[data-pkb-search]");
 const here = new URL(import.meta.url);
 const pagefindUrl = new URL("../pagefind/pagefind.js", here).href;
 const dataUrl = new URL("../search/terms.json", here).href;
+const labelsUrl = new URL("../search/labels.json", here).href;
 const siteRoot = new URL("../", here);
 
 let pf = null;
 let data = null;
 let concepts = null;
 let facetsLoaded = false;
+// Tag names and institutions' Chinese names for facets and filter chips; fetched only when those are shown.
+let labels = { tags: {}, institutions: {} };
+let labelsLoaded = null;
+const loadLabels = () => (labelsLoaded ||= fetch(labelsUrl).then((r) => r.json()).then((l) => { labels = l; }));
 let state = { q: "", filters: {} };
 let results = [];
 let shown = 0;
@@ -134,7 +160,7 @@ async function setup() {
   await mod.options({ noWorker: true, excerptLength: 0 });
   pf = mod;
   data = table;
-  concepts = new Concepts(data.concepts);
+  concepts = new Concepts(data.concepts, data.commonPairs || "");
   // For the benchmark and the tests: the ranking and the rewriting this page uses, nothing else.
   window.pkbRank = async (q, filters, limit) => Promise.all((await rank(q, filters)).results.slice(0, limit).map(cardData));
   window.pkbCount = async (q, filters) => (await rank(q, filters)).results.length;
@@ -230,8 +256,8 @@ function writeUrl() {
 
 const facetLabel = (name, value) => {
   if (name === "topic") return data.topics[value] ? data.topics[value][0] : value;
-  if (name === "tag") return data.tags[value] || value;
-  if (name === "institution" && data.institutions[value]) return `${value}（${data.institutions[value]}）`;
+  if (name === "tag") return labels.tags[value] || value;
+  if (name === "institution" && labels.institutions[value]) return `${value}（${labels.institutions[value]}）`;
   return value;
 };
 
@@ -384,7 +410,7 @@ async function search() {
 
 async function loadFacets() {
   if (facetsLoaded) return;
-  await pf.filters();
+  await Promise.all([pf.filters(), loadLabels()]);
   facetsLoaded = true;
   await search();
 }
@@ -400,9 +426,10 @@ async function main() {
   const open = (yes) => { toggle.setAttribute("aria-expanded", String(yes)); panel.hidden = !yes; };
   // Open with the first search when the counts are cheap and there is room beside the results; a filtered URL opens it.
   const wide = window.matchMedia("(min-width: 60em)").matches;
+  if (Object.keys(state.filters).length) await loadLabels();  // the active filters' chips name them
   if (wide && (data.facetsUpfront || Object.keys(state.filters).length)) {
     open(true);
-    await pf.filters();
+    await Promise.all([pf.filters(), loadLabels()]);
     facetsLoaded = true;
   }
   toggle.addEventListener("click", () => {

@@ -118,10 +118,28 @@ def site_settings(root: Path) -> render.Settings:
     )
 
 
+def slim_js(source: bytes) -> bytes:
+    """A script without its whole-line comments and indentation: the search page's script is part of every first search
+    (issue 12's 300 KB budget), and its comments are for readers of the source, not for browsers.
+
+    Only whole lines are touched, so strings, regular expressions and trailing comments stay as written; a template
+    literal that spans lines (where indentation is text) is refused rather than changed.
+    """
+    out = []
+    for number, line in enumerate(source.decode("utf-8").split("\n"), 1):
+        if line.count("`") % 2:
+            raise BuildFailed(f"slim_js: line {number} opens a template literal that spans lines; keep each on one line")
+        stripped = line.strip()
+        if stripped and not stripped.startswith("//"):
+            out.append(stripped)
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
 def static_files(root: Path) -> dict[str, str | bytes]:
     """Our own assets (CSS, JS) copied into the docs folder; links are refused before this runs (`refuse_links`)."""
     assets = root / "site_config" / "assets"
-    return {f"assets/{p.name}": p.read_bytes() for p in sorted(assets.iterdir()) if p.is_file() and not p.is_symlink()}
+    files = [p for p in sorted(assets.iterdir()) if p.is_file() and not p.is_symlink()]
+    return {f"assets/{p.name}": slim_js(p.read_bytes()) if p.suffix == ".js" else p.read_bytes() for p in files}
 
 
 def generated_config(root: Path, kb: KnowledgeBase, site_url: str | None = None) -> dict[str, Any]:

@@ -129,16 +129,23 @@ def defining_tokens(glossary: Iterable[models.GlossaryEntry]) -> dict[str, list[
 
 
 def client_data(items: Iterable[Concept]) -> list[list[Any]]:
-    """What search.js needs to rewrite a query: [token, Chinese terms, English terms, institution or null, and the
-    defining papers' tokens in order when the entry lists any], normalised.
+    """What search.js needs to rewrite a query, as compact rows (this table is part of every first search):
 
-    For an institution the canonical name is there too: a query that is only an institution lists its papers (the
-    search page's institution filter) before pages that merely mention it.
+    `[glossary id or null, Chinese terms, English terms, institution or null]`, plus the number of defining papers when
+    the entry lists any. Terms are normalised. The page computes the tokens itself from the key (`g:<id>` or
+    `i:<name>`) and the first English term or the institution's name, exactly as `searchterms` does, and adds the
+    institution's own normalised name to its English terms (so neither is sent twice). For an institution the canonical
+    name is there: a query that is only an institution lists its papers (the search page's institution filter) before
+    pages that merely mention it.
     """
     rows: list[list[Any]] = []
     for c in items:
-        row: list[Any] = [c.token, list(c.zh), list(c.en), c.key[2:] if c.key.startswith("i:") else None]
-        rows.append([*row, list(c.defining)] if c.defining else row)
+        kind, name = c.key.split(":", 1)
+        en = list(c.en)
+        if kind == "i" and term_kind(name) == "en" and en and en[0] == normalise(name):
+            en = en[1:]
+        row: list[Any] = [name if kind == "g" else None, list(c.zh), en, name if kind == "i" else None]
+        rows.append([*row, len(c.defining)] if c.defining else row)
     return rows
 
 

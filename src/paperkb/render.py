@@ -300,6 +300,7 @@ class SiteRenderer:
             "search.md.j2", "search.md", {"title": "搜索", "hide": ["toc"], "pkb_kind": "search"}, facets=searchindex.FACETS
         )
         out["search/terms.json"] = searchindex.client_data(self.kb)
+        out["search/labels.json"] = searchindex.client_labels(self.kb)
         out["list.md"] = self._render("list.md.j2", "list.md", {"title": "待读", "hide": ["toc"]})
         out["papers.json"] = feeds.papers_json(self.kb, self.settings.site_url)
         out["feed.xml"] = feeds.atom_feed(self.kb, self.settings.site_url, self.settings.site_name, self.settings.feed_size)

@@ -62,6 +62,10 @@ def identities(paper: Paper, key: str) -> list[str]:
     return out
 
 
+def _note_texts(paper: Paper) -> list[str]:
+    return [paper.tldr, *(text for text in paper.notes.model_dump().values() if text)]
+
+
 def paper_terms(kb: KnowledgeBase, paper: Paper, key: str) -> PaperTerms:
     match = matcher(kb)
     ident = dict.fromkeys(t for t in (searchterms.identity_token(s) for s in identities(paper, key)) if t)
@@ -75,7 +79,7 @@ def paper_terms(kb: KnowledgeBase, paper: Paper, key: str) -> PaperTerms:
     titleish = [paper.title, paper.short_name, paper.title_zh or "", *(t.name for t in topics), *(t.name_en for t in topics)]
     titleish += [x for t in tags for x in (t.name, t.name_en)]
     title_concepts = [c.token for c in match.find(titleish)]
-    notes = [paper.tldr, *(text for text in paper.notes.model_dump().values() if text)]
+    notes = _note_texts(paper)
     by_name = kb.derived("institution_tokens", lambda k: {c.key: c.token for c in glossary.concepts((), k.institutions)})
     # A concept's token once per mention in the notes (at most MENTIONS times): a paper about instruction tuning names
     # it again and again, one that cites it in passing once, and Pagefind's term frequency tells the two apart.
@@ -114,6 +118,16 @@ def paper_filters(kb: KnowledgeBase, paper: Paper) -> list[tuple[str, str]]:
     return out
 
 
+def client_labels(kb: KnowledgeBase) -> str:
+    """Facet labels (tag names, institutions' Chinese names): loaded with the facets or a filtered URL, not with every
+    first search, which needs none of them (bench/first_search.py)."""
+    data = {
+        "tags": {t.id: t.name for t in kb.tags},
+        "institutions": {i.name: i.name_zh for i in kb.institutions if i.name_zh and i.name_zh != i.name},
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
 def topic_summary(intro: str, limit: int = 60) -> str:
     """One line for a topic: the intro's first sentence, as plain text, cut at `limit` characters."""
     text = safetext.collapse(intro).replace("**", "").replace("`", "").replace("$", "")
@@ -141,9 +155,8 @@ def client_data(kb: KnowledgeBase) -> str:
     data = {
         "concepts": glossary.client_data(glossary.concepts(kb.glossary, kb.institutions)),
         "topics": topics,
-        "tags": {t.id: t.name for t in kb.tags},
-        "institutions": {i.name: i.name_zh for i in kb.institutions if i.name_zh and i.name_zh != i.name},
         "facets": list(FACETS.items()),  # a list: the display order survives sort_keys
         "facetsUpfront": len(kb.papers) <= FACETS_UPFRONT_MAX,
+        "commonPairs": searchterms.common_pairs(searchterms.pair_counts(map(_note_texts, kb.papers)), len(kb.papers)),
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"

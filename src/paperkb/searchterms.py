@@ -35,6 +35,53 @@ def cjk_bigrams(texts: Iterable[str]) -> str:
     return " ".join(seen)
 
 
+# ---- which pairs a query needs ------------------------------------------------------------------------------------------
+#
+# Every pair of a query costs one index chunk (~23 KB at any collection size), and a pair that is in most pages narrows
+# almost nothing: 思维链推理 needs 思维, 链推 and 推理 to be a phrase, but 维链 adds a chunk and no precision once both its
+# characters are held by the pairs beside it. So the site lists its common pairs (in more than COMMON_SHARE of the
+# papers, most common first), and a query drops a common pair when the pairs on both sides of it are kept and an
+# uncommon pair remains: the phrase stays fully covered and chained through its rare pairs.
+
+COMMON_SHARE = 0.25
+COMMON_MAX = 600  # at most this many pairs in the search page's table (~3.5 KB)
+COMMON_MIN_PAPERS = 50  # below this, shares say nothing
+
+
+def pair_counts(texts_per_paper: Iterable[Iterable[str]]) -> dict[str, int]:
+    """Pair -> number of papers whose texts contain it (each paper counted once)."""
+    counts: dict[str, int] = {}
+    for texts in texts_per_paper:
+        seen: set[str] = set()
+        for text in texts:
+            for run in _CJK_RUN.findall(text):
+                seen.update(run[i : i + 2] for i in range(len(run) - 1))
+        for pair in seen:
+            counts[pair] = counts.get(pair, 0) + 1
+    return counts
+
+
+def common_pairs(counts: dict[str, int], papers: int) -> str:
+    """The pairs in more than COMMON_SHARE of `papers`, most common first (ties by code point), concatenated."""
+    if papers < COMMON_MIN_PAPERS:
+        return ""
+    common = sorted((pair for pair, n in counts.items() if n > COMMON_SHARE * papers), key=lambda p: (-counts[p], p))
+    return "".join(common[:COMMON_MAX])
+
+
+def query_pairs(run: str, common: str) -> list[str]:
+    """The pairs of a Chinese run a query searches for (search.js: `queryPairs`), in order; see the note above."""
+    pairs = [run[i : i + 2] for i in range(len(run) - 1)]
+    rank = {common[i : i + 2]: i // 2 for i in range(0, len(common) - 1, 2)}
+    kept = [True] * len(pairs)
+    for i in sorted((i for i, p in enumerate(pairs) if p in rank), key=lambda i: (rank[pairs[i]], i)):
+        if not any(kept[j] and pairs[j] not in rank for j in range(len(pairs))):
+            break
+        if 0 < i < len(pairs) - 1 and kept[i - 1] and kept[i + 1]:
+            kept[i] = False
+    return [pair_token(p) for p, keep in zip(pairs, kept, strict=True) if keep]
+
+
 # ---- exact identities and concepts ---------------------------------------------------------------------------------------
 #
 # Ranking alone cannot promise that `Transformer` puts the Transformer paper first: the word is on a hundred pages. So each
