@@ -29,6 +29,8 @@ def kind(path: str) -> str:
             return label
     if "/search/cards/" in path:
         return "card"
+    if "/search/concepts/" in path:
+        return "concept shard"
     if name.endswith(".pagefind") and "wasm" in name:
         return "wasm"
     return name

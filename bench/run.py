@@ -194,7 +194,7 @@ _TOP10 = """async (q) => {
   return {count: await window.pkbCount(q), urls: top.map((d) => d.url)};
 }"""
 # What a first search fetches: Pagefind's runtime and index, and the search page's own script and query table.
-_SEARCH_FILES = ("/pagefind/", "/assets/search.js", "/search/terms.json", "/search/cards/")
+_SEARCH_FILES = ("/pagefind/", "/assets/search.js", "/search/terms.json", "/search/concepts/", "/search/labels.json", "/search/cards/")
 
 
 def browser_available() -> bool:

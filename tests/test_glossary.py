@@ -110,5 +110,11 @@ def test_a_defining_paper_carries_the_concept_token_with_its_identities(toy: Pat
     first = searchterms.defining_token("g:aa", "low-rank adaptation", 0)
     assert first in searchindex.paper_terms(kb, lora, keys["lora"]).identity.split()
     assert first != searchterms.defining_token("g:aa", "low-rank adaptation", 1) and first.startswith("lowranka")
-    row = next(r for r in glossary.client_data(glossary.concepts(kb.glossary, ())) if r[0] == "aa")
-    assert row[4] == 1  # the page makes the token of place 0 itself (tests/test_search.py holds the two equal)
+    shards = glossary.client_shards(glossary.concepts(kb.glossary, ()), 4)
+    rows = [(k, r) for k, rows in enumerate(shards) for r in rows if r[0] == "aa"]
+    # Each term in the shard its hash names, with the token's head and the number of defining papers (the page makes
+    # the tokens itself: tests/test_search.py holds the two equal).
+    assert sorted(t for _, r in rows for t in (*r[1], *r[2])) == sorted(["低秩适配", "low rank adaptation"])
+    assert all(r[4] == "lowranka" and r[5] == 1 for _, r in rows)
+    assert all(glossary.shard_of(t, 4) == k for k, r in rows for t in (*r[1], *r[2]))
+    assert glossary.shard_of("低秩适配", 4) == searchterms.fnv1a("低秩适配".encode()) % 4

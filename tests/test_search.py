@@ -190,7 +190,7 @@ def test_browser_tokens_and_rewriting_equal_the_index_side(visit: Any, base_url:
         assert visit.page.evaluate("q => window.pkbRewrite(q)", query) == concepts[key].token
     # The page makes every concept's token itself from the compact table: each equals the index side's.
     queries = [c.zh[0] if c.zh else c.en[0] for c in concepts.values()]
-    rewritten = visit.page.evaluate("qs => qs.map((q) => window.pkbRewrite(q))", queries)
+    rewritten = visit.page.evaluate("qs => Promise.all(qs.map((q) => window.pkbRewrite(q)))", queries)
     assert [r for r, c in zip(rewritten, concepts.values(), strict=True) if r != c.token] == []
     # A longer run stays one phrase (its pairs, less the common ones its neighbours hold); a space makes the concept a
     # term of its own.

@@ -24,6 +24,8 @@ const fnv = (bytes, seed) => {
   return h;
 };
 const hex8 = (n) => n.toString(16).padStart(8, "0");
+// The concept-table shard of a normalised term (glossary.shard_of): FNV-1a of its UTF-8 bytes, modulo the shards.
+const shardOf = (term, shards) => fnv(new TextEncoder().encode(term), 0x811c9dc5) % shards;
 export const hashHex = (text) => {
   const bytes = new TextEncoder().encode(text);
   return hex8(fnv(bytes, 0x811c9dc5)) + hex8(fnv(bytes, 0x2f5a1b3d));
@@ -67,23 +69,59 @@ window.pkbTerms = (term) => term
   .trim();
 
 class Concepts {
-  constructor(list, commonPairs = "") {
+  // `shards`: how many files the concept table is split into (search/concepts/<k>.json, by a hash of each term);
+  // `maxWords`: the longest English term. A query loads only the shards its possible terms fall into.
+  constructor(shards, maxWords, commonPairs = "") {
     this.common = new Map();
     for (let i = 0; i + 1 < commonPairs.length; i += 2) this.common.set(commonPairs.slice(i, i + 2), i / 2);
     this.zh = new Map();
     this.en = new Map();
-    for (const [id, zh, shortEn, institution, defining] of list) {
+    this.byKey = new Map();
+    this.shards = shards;
+    this.maxWords = maxWords;
+    this.loaded = new Map();
+  }
+
+  // Rows of one shard: [glossary id or null, Chinese terms, English terms, institution or null, token head, number of
+  // defining papers]; a concept's terms may be spread over several shards, each row holding those hashed to it.
+  add(list) {
+    for (const [id, zh, en, institution, head, defining] of list) {
       // Tokens as glossary.py / searchterms.py make them: the key's hash, after the first term's (or the name's) head.
       const key = institution ? `i:${institution}` : `g:${id}`;
-      const own = institution ? norm(institution) : "";
-      const en = own && /^[a-z0-9]+(?: [a-z0-9]+)*$/.test(own) && !shortEn.includes(own) ? [own, ...shortEn] : shortEn;
-      const head = (norm(institution || en[0] || "").replace(/ /g, "").match(/^[a-z0-9]{1,8}/) || [""])[0];
-      const t = head + "zg" + hashHex(key);
-      const c = { t, zh, en, institution, defining: Array.from({ length: defining || 0 }, (_, k) => head + "zd" + hashHex(`${key}#${k}`)) };
-      for (const term of zh) if (!this.zh.has(term)) this.zh.set(term, c);
-      for (const term of en) if (!this.en.has(term)) this.en.set(term, c);
+      let c = this.byKey.get(key);
+      if (!c) {
+        c = { t: head + "zg" + hashHex(key), zh: [], en: [], institution, defining: Array.from({ length: defining || 0 }, (_, k) => head + "zd" + hashHex(`${key}#${k}`)) };
+        this.byKey.set(key, c);
+      }
+      for (const term of zh) if (!this.zh.has(term)) { this.zh.set(term, c); c.zh.push(term); }
+      for (const term of en) if (!this.en.has(term)) { this.en.set(term, c); c.en.push(term); }
     }
-    this.maxWords = Math.max(0, ...[...this.en.keys()].map((t) => t.split(" ").length));
+  }
+
+  // Every string of the query that could be a term: each Chinese run whole, each run of up to maxWords ASCII words.
+  candidates(query) {
+    const tokens = norm(query).match(WORD) || [];
+    const out = new Set();
+    tokens.forEach((tok, i) => {
+      if (CJK_RUN.test(tok)) { out.add(tok); return; }
+      for (let n = 1; n <= this.maxWords && i + n <= tokens.length; n++) {
+        const seq = tokens.slice(i, i + n);
+        if (CJK_RUN.test(seq[n - 1])) break;
+        out.add(seq.join(" "));
+      }
+    });
+    return [...out];
+  }
+
+  // Load the shards a query's candidate terms fall into (each file once), so `rewrite` sees every concept it may name.
+  async prepare(query) {
+    const wanted = new Set(this.candidates(query).map((term) => shardOf(term, this.shards)));
+    await Promise.all([...wanted].map((k) => {
+      if (!this.loaded.has(k)) {
+        this.loaded.set(k, fetch(new URL(`../search/concepts/${k}.json`, here)).then((r) => r.json()).then((rows) => this.add(rows)));
+      }
+      return this.loaded.get(k);
+    }));
   }
 
   // The Pagefind query for a reader's query, the concepts it named, and the words to highlight in results.
@@ -160,11 +198,11 @@ async function setup() {
   await mod.options({ noWorker: true, excerptLength: 0 });
   pf = mod;
   data = table;
-  concepts = new Concepts(data.concepts, data.commonPairs || "");
+  concepts = new Concepts(data.conceptShards, data.maxWords, data.commonPairs || "");
   // For the benchmark and the tests: the ranking and the rewriting this page uses, nothing else.
   window.pkbRank = async (q, filters, limit) => Promise.all((await rank(q, filters)).results.slice(0, limit).map(cardData));
   window.pkbCount = async (q, filters) => (await rank(q, filters)).results.length;
-  window.pkbRewrite = (q) => concepts.rewrite(q).terms;
+  window.pkbRewrite = async (q) => { await concepts.prepare(q); return concepts.rewrite(q).terms; };
   window.pkbIdentity = (q) => identityToken(identityOf(q));
 }
 
@@ -202,6 +240,7 @@ async function rank(query, filters = {}) {
     const all = await pf.search(null, options);
     return { results: all.results, counts: all.filters, rewritten: null };
   }
+  await concepts.prepare(q);
   const rw = concepts.rewrite(q);
   const id = identifierIn(q);
   const ident = CJK_ONE.test(q) ? null : identityToken(id || q);

@@ -23,6 +23,7 @@ from paperkb.hints import did_you_mean
 from paperkb.problems import Problem
 from paperkb.records import RecordFile, field_name
 from paperkb.searchterms import WORD, concept_token, defining_token, normalise
+from paperkb.searchterms import fnv1a as _fnv1a
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ASCII_WORDS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
@@ -128,25 +129,36 @@ def defining_tokens(glossary: Iterable[models.GlossaryEntry]) -> dict[str, list[
     return out
 
 
-def client_data(items: Iterable[Concept]) -> list[list[Any]]:
-    """What search.js needs to rewrite a query, as compact rows (this table is part of every first search):
+def shard_of(term: str, shards: int) -> int:
+    """The concept-table shard of a normalised term (search.js: `shardOf`): FNV-1a of its UTF-8 bytes, modulo `shards`."""
+    return _fnv1a(term.encode("utf-8")) % shards
 
-    `[glossary id or null, Chinese terms, English terms, institution or null]`, plus the number of defining papers when
-    the entry lists any. Terms are normalised. The page computes the tokens itself from the key (`g:<id>` or
-    `i:<name>`) and the first English term or the institution's name, exactly as `searchterms` does, and adds the
-    institution's own normalised name to its English terms (so neither is sent twice). For an institution the canonical
-    name is there: a query that is only an institution lists its papers (the search page's institution filter) before
-    pages that merely mention it.
+
+def client_shards(items: Iterable[Concept], shards: int) -> list[list[list[Any]]]:
+    """What search.js needs to rewrite a query, split by a hash of each term so a query loads only the shards its
+    possible terms fall into (a Chinese phrase: one file of ~1–2 KB instead of the whole table).
+
+    A row: `[glossary id or null, Chinese terms, English terms, institution or null, token head]`, plus the number of
+    defining papers when the entry lists any; a concept appears in every shard one of its terms falls into, with those
+    terms. Terms are normalised. The page computes the tokens itself from the key (`g:<id>` or `i:<name>`) and the
+    head, exactly as `searchterms` does, so no token is sent. For an institution the canonical name is there: a query
+    that is only an institution lists its papers (the search page's institution filter) before pages that mention it.
     """
-    rows: list[list[Any]] = []
+    out: list[list[list[Any]]] = [[] for _ in range(shards)]
     for c in items:
         kind, name = c.key.split(":", 1)
-        en = list(c.en)
-        if kind == "i" and term_kind(name) == "en" and en and en[0] == normalise(name):
-            en = en[1:]
-        row: list[Any] = [name if kind == "g" else None, list(c.zh), en, name if kind == "i" else None]
-        rows.append([*row, len(c.defining)] if c.defining else row)
-    return rows
+        head = c.token[: -len("zg") - 16]  # the token is head + "zg" + 16 hex digits (searchterms.concept_token)
+        for k in range(shards):
+            zh = [t for t in c.zh if shard_of(t, shards) == k]
+            en = [t for t in c.en if shard_of(t, shards) == k]
+            if zh or en:
+                row: list[Any] = [name if kind == "g" else None, zh, en, name if kind == "i" else None, head]
+                out[k].append([*row, len(c.defining)] if c.defining else row)
+    return out
+
+
+def max_words(items: Iterable[Concept]) -> int:
+    return max((len(t.split(" ")) for c in items for t in c.en), default=0)
 
 
 # ---- checks on registry/glossary.yaml ----------------------------------------------------------------------------------

@@ -301,6 +301,7 @@ class SiteRenderer:
         )
         out["search/terms.json"] = searchindex.client_data(self.kb)
         out["search/labels.json"] = searchindex.client_labels(self.kb)
+        out.update(searchindex.concept_files(self.kb))
         out["list.md"] = self._render("list.md.j2", "list.md", {"title": "待读", "hide": ["toc"]})
         out["papers.json"] = feeds.papers_json(self.kb, self.settings.site_url)
         out["feed.xml"] = feeds.atom_feed(self.kb, self.settings.site_url, self.settings.site_name, self.settings.feed_size)

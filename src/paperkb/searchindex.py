@@ -34,6 +34,9 @@ FACETS = {"topic": "主题", "year": "年份", "venue": "会议期刊", "institu
 # grows with the collection: ~30 KB a facet at 10,000 papers) they load when the reader opens the filter panel.
 FACETS_UPFRONT_MAX = 2000
 MENTIONS = 4
+# The concept table (glossary terms and institution names, ~17 KB) in this many files: a query loads only the ones its
+# possible terms fall into (bench/first_search.py).
+CONCEPT_SHARDS = 16
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,18 @@ def paper_filters(kb: KnowledgeBase, paper: Paper) -> list[tuple[str, str]]:
     return out
 
 
+def concept_list(kb: KnowledgeBase) -> list[glossary.Concept]:
+    return kb.derived("concept_list", lambda k: glossary.concepts(k.glossary, k.institutions))
+
+
+def concept_files(kb: KnowledgeBase) -> dict[str, str]:
+    """`search/concepts/<k>.json`: the concept table in CONCEPT_SHARDS parts (glossary.client_shards)."""
+    shards = glossary.client_shards(concept_list(kb), CONCEPT_SHARDS)
+    return {
+        f"search/concepts/{k}.json": json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + "\n" for k, rows in enumerate(shards)
+    }
+
+
 def client_labels(kb: KnowledgeBase) -> str:
     """Facet labels (tag names, institutions' Chinese names): loaded with the facets or a filtered URL, not with every
     first search, which needs none of them (bench/first_search.py)."""
@@ -153,7 +168,8 @@ def client_data(kb: KnowledgeBase) -> str:
         for t in kb.topics
     }
     data = {
-        "concepts": glossary.client_data(glossary.concepts(kb.glossary, kb.institutions)),
+        "conceptShards": CONCEPT_SHARDS,
+        "maxWords": glossary.max_words(concept_list(kb)),
         "topics": topics,
         "facets": list(FACETS.items()),  # a list: the display order survives sort_keys
         "facetsUpfront": len(kb.papers) <= FACETS_UPFRONT_MAX,

@@ -113,6 +113,11 @@ def _fnv(data: bytes, seed: int) -> int:
     return h
 
 
+def fnv1a(data: bytes) -> int:
+    """32-bit FNV-1a with its standard offset basis (search.js: `fnv(bytes, 0x811c9dc5)`)."""
+    return _fnv(data, 0x811C9DC5)
+
+
 def hash_hex(text: str) -> str:
     """16 hex digits: two 32-bit FNV-1a hashes of the UTF-8 bytes (simple enough to compute identically in the browser)."""
     data = text.encode("utf-8")
