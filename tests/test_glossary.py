@@ -118,3 +118,13 @@ def test_a_defining_paper_carries_the_concept_token_with_its_identities(toy: Pat
     assert all(r[4] == "lowranka" and r[5] == 1 for _, r in rows)
     assert all(glossary.shard_of(t, 4) == k for k, r in rows for t in (*r[1], *r[2]))
     assert glossary.shard_of("低秩适配", 4) == searchterms.fnv1a("低秩适配".encode()) % 4
+
+
+def test_a_paper_named_by_a_concepts_term_is_asked_for_under_papers(toy: Path) -> None:
+    text = "terms:\n  - id: aa\n    zh: [低秩适配]\n    en: [LoRA, low-rank adaptation]\n"
+    found = _problems(toy, text)
+    assert found == [
+        "registry/glossary.yaml:2:9: terms[0].id: warning: paper 'lora' has a term of this concept as its short name;"
+        " list it under `papers`, so that a query for the concept puts it first"
+    ], found
+    assert _problems(toy, text + "    papers: [lora]\n") == []

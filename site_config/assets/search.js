@@ -90,7 +90,7 @@ class Concepts {
       const key = institution ? `i:${institution}` : `g:${id}`;
       let c = this.byKey.get(key);
       if (!c) {
-        c = { t: head + "zg" + hashHex(key), zh: [], en: [], institution, defining: Array.from({ length: defining || 0 }, (_, k) => head + "zd" + hashHex(`${key}#${k}`)) };
+        c = { key, head, t: head + "zg" + hashHex(key), zh: [], en: [], institution, defining: Array.from({ length: defining || 0 }, (_, k) => head + "zd" + hashHex(`${key}#${k}`)) };
         this.byKey.set(key, c);
       }
       for (const term of zh) if (!this.zh.has(term)) { this.zh.set(term, c); c.zh.push(term); }
@@ -129,6 +129,7 @@ class Concepts {
     const tokens = norm(query).match(WORD) || [];
     const out = [];
     const found = [];
+    const said = [];  // the term each found concept was named by, as the reader wrote it (normalised)
     const words = [];
     const piece = (text) => { if (text) out.push({ cjk: text }); };
     for (let i = 0; i < tokens.length;) {
@@ -137,7 +138,7 @@ class Concepts {
         // A run of Chinese that is a concept's term becomes the concept; any other run stays one phrase (its character
         // pairs): splitting 思维链 out of 思维链推理 would match every page that names chain of thought.
         const hit = this.zh.get(tok);
-        if (hit) { out.push({ concept: hit }); found.push(hit); } else piece(tok);
+        if (hit) { out.push({ concept: hit }); found.push(hit); said.push(tok); } else piece(tok);
         i += 1;
         continue;
       }
@@ -146,7 +147,7 @@ class Concepts {
         const seq = tokens.slice(i, i + n);
         if (seq.some((t) => CJK_RUN.test(t))) continue;
         const hit = this.en.get(seq.join(" "));
-        if (hit) { out.push({ concept: hit }); found.push(hit); i += n; matched = true; }
+        if (hit) { out.push({ concept: hit }); found.push(hit); said.push(seq.join(" ")); i += n; matched = true; }
       }
       if (!matched) { out.push({ word: tok }); words.push(tok); i += 1; }
     }
@@ -158,7 +159,7 @@ class Concepts {
       return keepAll || !STOP.has(p.word) ? [p.word] : [];
     });
     const highlight = [...tokens, ...found.flatMap((c) => [...c.zh, ...c.en])];
-    return { terms: [...new Set(terms)].join(" "), concepts: found, highlight };
+    return { terms: [...new Set(terms)].join(" "), concepts: found, said, highlight };
   }
 }
 
@@ -259,17 +260,23 @@ async function rank(query, filters = {}) {
   const own = only ? { ...options.filters, institution: { any: [only] } } : null;
   // A query that is one glossary concept: the papers its entry names as defining it first, in the entry's order (one
   // exact token each, next to the concept's own token in the index), then everything else that uses the concept.
-  const defining = single && rw.concepts.length === 1 ? rw.concepts[0].defining : [];
-  const [byId, byOwn, byText, ...byDefining] = await Promise.all([
+  const one = single && rw.concepts.length === 1 ? rw.concepts[0] : null;
+  const defining = one ? one.defining : [];
+  // Then the pages that use the very term the reader wrote (its own token, next to the concept's in the index), then
+  // those that use only another of the concept's terms, in either language.
+  const literal = one ? one.head + "zt" + hashHex(`${one.key}|${rw.said[0]}`) : null;
+  const [byId, byOwn, byText, byLiteral, ...byDefining] = await Promise.all([
     ident ? exactly(ident) : null,
     own ? pf.search(rw.terms, { filters: own }) : null,
     rw.terms ? (single ? exactly(rw.terms) : pf.search(rw.terms, options)) : null,
+    literal ? exactly(literal) : null,
     ...defining.map((token) => exactly(token)),
   ]);
   const seen = new Set();
   const merged = [];
   const first = byDefining.flatMap((d) => d.results);
-  for (const r of [...(byId ? byId.results : []), ...first, ...(byOwn ? byOwn.results : []), ...(byText ? byText.results : [])]) {
+  const said = byLiteral ? byLiteral.results : [];
+  for (const r of [...(byId ? byId.results : []), ...first, ...(byOwn ? byOwn.results : []), ...said, ...(byText ? byText.results : [])]) {
     if (!seen.has(r.id)) { seen.add(r.id); merged.push(r); }
   }
   return { results: merged, counts: byText ? byText.filters : byId ? byId.filters : {}, rewritten: rw };

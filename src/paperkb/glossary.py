@@ -13,6 +13,7 @@ terms of up to the longest term's length, by hashing.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -92,10 +93,18 @@ class Matcher:
     def count(self, texts: Iterable[str]) -> dict[str, tuple[Concept, int]]:
         """Concept key -> (concept, number of mentions), first mention first."""
         found: dict[str, tuple[Concept, int]] = {}
+        for (key, _), (c, n) in self.count_terms(texts).items():
+            found[key] = (c, found[key][1] + n if key in found else n)
+        return found
 
-        def hit(c: Concept | None) -> None:
+    def count_terms(self, texts: Iterable[str]) -> dict[tuple[str, str], tuple[Concept, int]]:
+        """(concept key, normalised term) -> (concept, number of mentions of that very term), first mention first."""
+        found: dict[tuple[str, str], tuple[Concept, int]] = {}
+
+        def hit(c: Concept | None, term: str) -> None:
             if c:
-                found[c.key] = (c, found[c.key][1] + 1 if c.key in found else 1)
+                k = (c.key, term)
+                found[k] = (c, found[k][1] + 1 if k in found else 1)
 
         for text in texts:
             tokens = WORD.findall(normalise(text))
@@ -103,13 +112,13 @@ class Matcher:
                 if _CJK.match(tok):
                     for start in range(len(tok) - 1):
                         for end in range(start + 2, min(len(tok), start + self.max_zh) + 1):
-                            hit(self.zh.get(tok[start:end]))
+                            hit(self.zh.get(tok[start:end]), tok[start:end])
                     continue
                 for n in range(1, self.max_words + 1):
                     words = tuple(tokens[i : i + n])
                     if len(words) < n or _CJK.match(words[-1]):
                         break
-                    hit(self.en.get(words))
+                    hit(self.en.get(words), " ".join(words))
         return found
 
 
@@ -183,10 +192,18 @@ def check(files: list[RecordFile], paper_ids: set[Any] | None = None) -> list[Pr
     problems: list[Problem] = []
     ids: set[str] = set()
     owner: dict[str, str] = {}
+    short_names = {normalise(f.model.short_name): f.model.id for f in files if isinstance(f.model, models.Paper)}
     for i, entry in enumerate(glossary.model.terms):
         if entry.id in ids:
             problems.append(_problem(glossary, ("terms", i, "id"), f"glossary id '{entry.id}' is listed twice; keep one"))
         ids.add(entry.id)
+        terms = {normalise(t) for t in (*entry.zh, *entry.en)}
+        for pid in sorted(short_names[t] for t in terms if t in short_names and short_names[t] not in entry.papers):
+            message = (
+                f"paper '{pid}' has a term of this concept as its short name; list it under `papers`, so that a query"
+                " for the concept puts it first"
+            )
+            problems.append(dataclasses.replace(_problem(glossary, ("terms", i, "id"), message), severity="warning"))
         for j, pid in enumerate(entry.papers):
             if paper_ids and pid not in paper_ids:
                 hint = did_you_mean(pid, {x for x in paper_ids if isinstance(x, str)})

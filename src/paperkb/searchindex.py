@@ -87,6 +87,13 @@ def paper_terms(kb: KnowledgeBase, paper: Paper, key: str) -> PaperTerms:
     # A concept's token once per mention in the notes (at most MENTIONS times): a paper about instruction tuning names
     # it again and again, one that cites it in passing once, and Pagefind's term frequency tells the two apart.
     body_concepts = [c.token for c, n in match.count(notes).values() for _ in range(min(n, MENTIONS))]
+    # And each term's own token as often: `speculative decoding` lists the pages that say it before those that only
+    # say 投机解码.
+    body_concepts += [
+        searchterms.term_token(key, c.token[: -len("zg") - 16], term)
+        for (key, term), (c, n) in match.count_terms(notes).items()
+        for _ in range(min(n, MENTIONS))
+    ]
     # The paper's own institutions weigh like its title: `微软` lists Microsoft's papers before papers that mention it.
     title_concepts += [by_name[f"i:{i}"] for i in paper.institutions if f"i:{i}" in by_name]
     pairs_title = searchterms.cjk_bigrams([paper.title_zh or ""])

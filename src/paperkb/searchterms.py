@@ -145,6 +145,13 @@ def defining_token(concept: str, first_term: str, rank: int) -> str:
     return (head.group(0) if head else "") + "zd" + hash_hex(f"{concept}#{rank}")
 
 
+def term_token(concept: str, head: str, term: str) -> str:
+    """The token of one term of a concept, as written (normalised): a query for that term lists the pages that use it
+    literally before those that use only another of the concept's terms. `head` is the concept token's own, so the
+    search page's exact look-up usually reads the chunk the concept's token is in."""
+    return head + "zt" + hash_hex(f"{concept}|{term}")
+
+
 def concept_token(concept: str, first_term: str) -> str:
     """The token of a glossary concept or an institution: `concept` is its stable key, `first_term` gives the prefix."""
     head = _ASCII_HEAD.match(normalise(first_term).replace(" ", ""))
