@@ -262,9 +262,9 @@ async function rank(query, filters = {}) {
   // exact token each, next to the concept's own token in the index), then everything else that uses the concept.
   const one = single && rw.concepts.length === 1 ? rw.concepts[0] : null;
   const defining = one ? one.defining : [];
-  // Then the pages that use the very term the reader wrote (its own token, next to the concept's in the index), then
+  // Then the pages that use the very term the reader wrote (its own token: searchterms.term_token), then
   // those that use only another of the concept's terms, in either language.
-  const literal = one ? one.head + "zt" + hashHex(`${one.key}|${rw.said[0]}`) : null;
+  const literal = one ? "zt" + hashHex(`${one.key}|${rw.said[0]}`) : null;
   const [byId, byOwn, byText, byLiteral, ...byDefining] = await Promise.all([
     ident ? exactly(ident) : null,
     own ? pf.search(rw.terms, { filters: own }) : null,

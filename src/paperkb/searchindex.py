@@ -89,11 +89,11 @@ def paper_terms(kb: KnowledgeBase, paper: Paper, key: str) -> PaperTerms:
     body_concepts = [c.token for c, n in match.count(notes).values() for _ in range(min(n, MENTIONS))]
     # And each term's own token as often: `speculative decoding` lists the pages that say it before those that only
     # say 投机解码.
-    body_concepts += [
-        searchterms.term_token(key, c.token[: -len("zg") - 16], term)
-        for (key, term), (c, n) in match.count_terms(notes).items()
-        for _ in range(min(n, MENTIONS))
-    ]
+    said = match.count_terms(notes).items()
+    body_concepts += [searchterms.term_token(key, term) for (key, term), (_, n) in said for _ in range(min(n, MENTIONS))]
+    # The title's own terms too (not its topics' and tags' names, which every paper of a topic shares).
+    own_title = [paper.title, paper.short_name, paper.title_zh or ""]
+    title_concepts += [searchterms.term_token(key, term) for key, term in match.count_terms(own_title)]
     # The paper's own institutions weigh like its title: `微软` lists Microsoft's papers before papers that mention it.
     title_concepts += [by_name[f"i:{i}"] for i in paper.institutions if f"i:{i}" in by_name]
     pairs_title = searchterms.cjk_bigrams([paper.title_zh or ""])
