@@ -17,8 +17,8 @@ leaves out further paths, e.g. `sitemap.xml.gz` when two builds straddle midnigh
 from __future__ import annotations
 
 import argparse
-import hashlib
 import gzip
+import hashlib
 import json
 import re
 import sys
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = differences(json.loads(args.against.read_text(encoding="utf-8")), now, frozenset(args.ignore))
     for line in lines[:50]:
         print(line)
-    print(f"{len(now):,} files; {len(lines):,} differ" + (f" (first 50 shown)" if len(lines) > 50 else ""), file=sys.stderr)
+    print(f"{len(now):,} files; {len(lines):,} differ" + (" (first 50 shown)" if len(lines) > 50 else ""), file=sys.stderr)
     return 1 if lines else 0
 
 

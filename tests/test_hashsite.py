@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-import hashsite  # noqa: E402
+import hashsite
 
 
 def _site(root: Path, files: dict[str, bytes]) -> Path:
