@@ -9,7 +9,9 @@ For each N it generates a synthetic project (bench/generate.py) in a scratch fol
 from /proc, plus the largest single process from wait4's rusage); output and page sizes; Pagefind's index size and the
 bytes a first search fetches in Debian's Chromium (Playwright), with precision@10 on planted phrases; BibTeX export;
 the time to re-render after one record is edited (`build.render_into`) and, through `paperkb serve`, until the edit is
-served; optionally a Zensical build of the same folder. It prints a Markdown table and writes it with the machine's
+served; the same rendered pages built with stock mkdocs-material and its built-in search (paper pages out of the nav,
+and every page in it up to --stock-nav-max-n), with `paperkb build`'s time and memory as ratios to them; optionally a
+Zensical build of the same folder. It prints a Markdown table and writes it with the machine's
 description to bench/results.md (and the raw figures to results.json beside it).
 
 No figure here is asserted: timings belong in this table, never in a test.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import importlib.util
 import json
 import os
 import platform
@@ -39,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
+
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
@@ -343,6 +348,56 @@ def serve_figures(root: Path, timeout: float) -> dict[str, Any]:
     return out
 
 
+# ---- stock mkdocs-material ---------------------------------------------------------------------------------------------
+
+
+def stock_config(root: Path, every_page_in_nav: bool) -> Path:
+    """A config for the same rendered pages with stock mkdocs-material: no theme override, Material's built-in search.
+
+    With `every_page_in_nav` there is no nav (MkDocs lists every page, as a site that does not keep paper pages out
+    of the navigation would); otherwise our navigation and `not_in_nav` (paper pages reached by links only).
+    """
+    work = root / build.WORK
+    config = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"].pop("custom_dir", None)
+    config["plugins"] = ["search"]
+    if every_page_in_nav:
+        config.pop("nav", None)
+        config.pop("not_in_nav", None)
+    path = work / ("stock-nav.yml" if every_page_in_nav else "stock.yml")
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def stock_figures(root: Path, every_page_in_nav: bool) -> dict[str, Any]:
+    """Time, memory and output of `mkdocs build` (stock Material, built-in search) over the pages `paperkb build` rendered."""
+    config = stock_config(root, every_page_in_nav)
+    site = root / build.WORK / ("stock-nav-site" if every_page_in_nav else "stock-site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = run([sys.executable, "-m", "mkdocs", "build", "-q", "--clean", "-f", str(config), "-d", str(site)], env=env)
+    out: dict[str, Any] = {
+        "seconds": result.seconds,
+        "peak_tree_mb": result.peak_tree_bytes / 2**20,
+        "returncode": result.returncode,
+        "jieba": importlib.util.find_spec("jieba") is not None,
+    }
+    if result.returncode != 0:
+        out["error"] = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        return out
+    size, count = folder_bytes(site)
+    out["output_mb"], out["output_files"] = size / 2**20, count
+    index = site / "search" / "search_index.json"
+    if index.is_file():
+        data = index.read_bytes()
+        # Material's search fetches this whole file (and its worker and lunr) before the first result.
+        out["search_index_mb"], out["search_index_gzip_mb"] = len(data) / 2**20, len(gzip.compress(data, 6)) / 2**20
+    papers = [p.stat().st_size for p in (site / "papers").glob("*/index.html")]
+    if papers:
+        out["paper_median_kb"] = statistics.median(papers) / 1024
+    shutil.rmtree(site, ignore_errors=True)
+    return out
+
+
 # ---- Zensical ------------------------------------------------------------------------------------------------------------
 
 
@@ -401,6 +456,8 @@ class Options:
     serve: bool = True
     serve_max_n: int = 1000
     zensical: bool = True
+    stock: bool = True
+    stock_nav_max_n: int = 1000
     keep: bool = False
     workdir: Path | None = None
 
@@ -460,6 +517,13 @@ def measure(n: int, opts: Options, say: Callable[[str], None]) -> Row:
             found = (f"{q} {s['fetched_kb']:.0f} KB p@10 {s['hits']}/{s['ideal']}" for q, s in f["search"].items())
             say(f"N={n}: search " + ", ".join(found))
 
+        if opts.stock:
+            f["stock"] = stock_figures(root, every_page_in_nav=False)
+            say(f"N={n}: stock mkdocs-material, paper pages out of the nav: {f['stock']['seconds']:.1f}s {f['stock'].get('error', '')}")
+            if n <= opts.stock_nav_max_n:
+                f["stock_nav"] = stock_figures(root, every_page_in_nav=True)
+                say(f"N={n}: stock mkdocs-material, every page in the nav: {f['stock_nav']['seconds']:.1f}s")
+
         if opts.zensical:
             f["zensical"] = zensical_figures(root, site)
             say(f"N={n}: zensical {f['zensical'].get('seconds', 0):.1f}s {f['zensical'].get('error', '')}")
@@ -501,6 +565,20 @@ def _fmt(value: Any, spec: str = ".2f") -> str:
     if isinstance(value, float):
         return format(value, spec)
     return str(value)
+
+
+def _pair(row: Row, key: str, a: str, b: str) -> str:
+    got = row.figures.get(key) or {}
+    return f"{_fmt(got.get(a), '.1f')} / {_fmt(got.get(b), '.1f')}"
+
+
+def _ratio(row: Row, key: str) -> str:
+    """`paperkb build`'s time and peak memory divided by a stock build's, e.g. '1.9× / 3.2×'."""
+    stock = row.figures.get(key) or {}
+    ours_s, ours_mb = row.figures.get("build_s"), row.figures.get("build_peak_tree_mb")
+    if not stock.get("seconds") or not stock.get("peak_tree_mb") or ours_s is None or ours_mb is None or "error" in stock:
+        return "–"
+    return f"{ours_s / stock['seconds']:.2f}× / {ours_mb / stock['peak_tree_mb']:.2f}×"
 
 
 def table(rows: list[Row]) -> str:
@@ -560,6 +638,27 @@ def table(rows: list[Row]) -> str:
         ("  files rewritten", lambda r: _fmt(get(r, "preview", "written"))),
         ("`paperkb serve`: edit → served (s)", lambda r: _fmt(get(r, "serve", "visible_s"), ".1f")),
         ("  mkdocs serve's own rebuild (s)", lambda r: _fmt(get(r, "serve", "mkdocs_rebuild_s"), ".1f")),
+        (
+            "**stock mkdocs-material**, paper pages out of the nav: build (s)",
+            lambda r: _fmt(get(r, "stock", "seconds"), ".1f"),
+        ),
+        ("  peak memory, process tree (MB)", lambda r: _fmt(get(r, "stock", "peak_tree_mb"), ".0f")),
+        (
+            "  output (MB) / paper page median (KB)",
+            lambda r: _pair(r, "stock", "output_mb", "paper_median_kb"),
+        ),
+        (
+            "  search index, fetched whole by a first search (MB / gzip MB)",
+            lambda r: f"{_fmt(get(r, 'stock', 'search_index_mb'), '.1f')} / {_fmt(get(r, 'stock', 'search_index_gzip_mb'), '.1f')}",
+        ),
+        ("  `paperkb build` ÷ stock: time / peak memory", lambda r: _ratio(r, "stock")),
+        ("**stock mkdocs-material**, every page in the nav: build (s)", lambda r: _fmt(get(r, "stock_nav", "seconds"), ".1f")),
+        ("  peak memory, process tree (MB)", lambda r: _fmt(get(r, "stock_nav", "peak_tree_mb"), ".0f")),
+        (
+            "  output (MB) / paper page median (KB)",
+            lambda r: _pair(r, "stock_nav", "output_mb", "paper_median_kb"),
+        ),
+        ("  `paperkb build` ÷ stock: time / peak memory", lambda r: _ratio(r, "stock_nav")),
         ("Zensical build (s)", lambda r: _fmt(get(r, "zensical", "seconds"), ".1f")),
         ("Zensical HTML pages (mkdocs built the same set)", lambda r: _fmt(get(r, "zensical", "html_pages"))),
     ]
@@ -577,6 +676,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-serve", action="store_true", help="skip the `paperkb serve` measurement")
     parser.add_argument("--serve-max-n", type=int, default=1000, help="measure `paperkb serve` only up to this N (default 1000)")
     parser.add_argument("--no-zensical", action="store_true", help="skip the Zensical build")
+    parser.add_argument("--no-stock", action="store_true", help="skip the stock mkdocs-material builds")
+    parser.add_argument(
+        "--stock-nav-max-n",
+        type=int,
+        default=1000,
+        help="build stock Material with every page in the nav only up to this N (quadratic: ~48 min at 10,000; default 1000)",
+    )
     parser.add_argument("--results", type=Path, default=BENCH / "results.md", help="where to write the Markdown results")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects (their paths are printed)")
     parser.add_argument("--workdir", type=Path, help="parent folder for the scratch projects (default: the system temp folder)")
@@ -588,6 +694,8 @@ def main(argv: list[str] | None = None) -> int:
         serve=not (args.no_serve or args.quick),
         serve_max_n=args.serve_max_n,
         zensical=not (args.no_zensical or args.quick),
+        stock=not args.no_stock,
+        stock_nav_max_n=args.stock_nav_max_n,
         keep=args.keep,
         workdir=args.workdir,
     )
