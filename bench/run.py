@@ -102,6 +102,7 @@ class Run:
     stderr: str
     peak_tree_bytes: int  # sampled every 50 ms: the sum over the process tree at its largest
     max_process_bytes: int  # wait4: the largest single process of the tree (the command or any descendant it waited for)
+    cpu_seconds: float = 0.0  # wait4: user + system time of the command and every descendant it waited for
 
 
 def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
@@ -134,6 +135,7 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
             err.read().decode("utf-8", "replace"),
             peak,
             usage.ru_maxrss * 1024,
+            usage.ru_utime + usage.ru_stime,
         )
 
 
@@ -456,6 +458,7 @@ class Options:
     serve: bool = True
     serve_max_n: int = 1000
     zensical: bool = True
+    zensical_max_n: int = 10_000
     stock: bool = True
     stock_nav_max_n: int = 1000
     keep: bool = False
@@ -474,6 +477,7 @@ def measure(n: int, opts: Options, say: Callable[[str], None]) -> Row:
     scratch = Path(tempfile.mkdtemp(prefix=f"paperkb-bench-{n}-", dir=opts.workdir))
     root = scratch / "project"
     try:
+        f["load_before"] = os.getloadavg()[0]  # the machine is shared: every figure is read with the load beside it
         f["generate_s"], _ = timed(lambda: generate.generate(root, n))
         say(f"N={n}: generated in {f['generate_s']:.1f}s")
 
@@ -504,7 +508,11 @@ def measure(n: int, opts: Options, say: Callable[[str], None]) -> Row:
             built.peak_tree_bytes / 2**20,
             built.max_process_bytes / 2**20,
         )
-        say(f"N={n}: build {built.seconds:.1f}s, peak {f['build_peak_tree_mb']:.0f} MB (process tree)")
+        f["build_cpu_s"], f["build_load"] = built.cpu_seconds, os.getloadavg()[0]
+        phases = re.search(r"load \+ render ([0-9.]+)s, mkdocs ([0-9.]+)s, Pagefind ([0-9.]+)s", built.stdout)
+        if phases:
+            f["build_phases"] = {"render": float(phases[1]), "mkdocs": float(phases[2]), "pagefind": float(phases[3])}
+        say(f"N={n}: build {built.seconds:.1f}s, peak {f['build_peak_tree_mb']:.0f} MB (process tree), load {f['build_load']:.1f}")
 
         size, count = folder_bytes(site)
         f["output_mb"], f["output_files"] = size / 2**20, count
@@ -524,7 +532,7 @@ def measure(n: int, opts: Options, say: Callable[[str], None]) -> Row:
                 f["stock_nav"] = stock_figures(root, every_page_in_nav=True)
                 say(f"N={n}: stock mkdocs-material, every page in the nav: {f['stock_nav']['seconds']:.1f}s")
 
-        if opts.zensical:
+        if opts.zensical and n <= opts.zensical_max_n:
             f["zensical"] = zensical_figures(root, site)
             say(f"N={n}: zensical {f['zensical'].get('seconds', 0):.1f}s {f['zensical'].get('error', '')}")
 
@@ -598,6 +606,14 @@ def table(rows: list[Row]) -> str:
         ("`render_site` (s)", lambda r: _fmt(get(r, "render_s"))),
         ("generated files", lambda r: _fmt(get(r, "render_files"))),
         ("`paperkb build`, cold (s)", lambda r: _fmt(get(r, "build_s"), ".1f")),
+        (
+            "  of it: load + render / mkdocs / Pagefind (s)",
+            lambda r: " / ".join(_fmt(get(r, "build_phases", k), ".1f") for k in ("render", "mkdocs", "pagefind")),
+        ),
+        (
+            "  CPU time, whole tree (s); load average after",
+            lambda r: f"{_fmt(get(r, 'build_cpu_s'), '.1f')}; {_fmt(get(r, 'build_load'), '.1f')}",
+        ),
         ("build peak memory, process tree (MB)", lambda r: _fmt(get(r, "build_peak_tree_mb"), ".0f")),
         ("build largest process (MB)", lambda r: _fmt(get(r, "build_max_process_mb"), ".0f")),
         ("output (MB / files)", lambda r: f"{_fmt(get(r, 'output_mb'), '.1f')} / {_fmt(get(r, 'output_files'))}"),
@@ -676,6 +692,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-serve", action="store_true", help="skip the `paperkb serve` measurement")
     parser.add_argument("--serve-max-n", type=int, default=1000, help="measure `paperkb serve` only up to this N (default 1000)")
     parser.add_argument("--no-zensical", action="store_true", help="skip the Zensical build")
+    parser.add_argument("--zensical-max-n", type=int, default=10_000, help="build with Zensical only up to this N (default 10000)")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        nargs="+",
+        help="write the report from these results.json files (their rows in the order given) instead of measuring",
+    )
     parser.add_argument("--no-stock", action="store_true", help="skip the stock mkdocs-material builds")
     parser.add_argument(
         "--stock-nav-max-n",
@@ -694,6 +717,7 @@ def main(argv: list[str] | None = None) -> int:
         serve=not (args.no_serve or args.quick),
         serve_max_n=args.serve_max_n,
         zensical=not (args.no_zensical or args.quick),
+        zensical_max_n=args.zensical_max_n,
         stock=not args.no_stock,
         stock_nav_max_n=args.stock_nav_max_n,
         keep=args.keep,
@@ -703,7 +727,11 @@ def main(argv: list[str] | None = None) -> int:
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    rows = [measure(n, opts, say) for n in sizes]
+    if args.from_json:
+        saved = [row for path in args.from_json for row in json.loads(path.read_text(encoding="utf-8"))["rows"]]
+        rows = [Row(row.pop("n"), row) for row in saved]
+    else:
+        rows = [measure(n, opts, say) for n in sizes]
     text = table(rows)
     print(text)
     report = (

@@ -134,14 +134,20 @@ def cmd_build(args: argparse.Namespace) -> int:
         if rendered is None:
             print(_format_problems(problems, "text"), file=sys.stderr)
             raise UserError(f"{count_errors(problems)} error(s) in the records; fix them (see above) and run again")
-        build.run_tools(root / build.WORK / "mkdocs.yml", out)
+        phases = [("load + render", time.perf_counter() - started)]
+        build.run_mkdocs(root / build.WORK / "mkdocs.yml", out)
+        phases.append(("mkdocs", time.perf_counter() - started - sum(s for _, s in phases)))
+        build.run_pagefind(out)
+        phases.append(("Pagefind", time.perf_counter() - started - sum(s for _, s in phases)))
     except build.BuildFailed as err:
         raise UserError(str(err)) from None
     seconds = time.perf_counter() - started
     report = rendered.report
     print(
         f"built {rendered.papers} papers and {rendered.topics} topics into {out} in {seconds:.1f}s "
-        f"({report.written} source files written, {report.unchanged} unchanged)"
+        f"({report.written} source files written, {report.unchanged} unchanged; "
+        + ", ".join(f"{name} {s:.1f}s" for name, s in phases)
+        + ")"
     )
     print(f"open it: python3 -m http.server -d {out} 8000  →  http://127.0.0.1:8000/")
     print("live preview while editing records: .venv/bin/paperkb serve  →  http://127.0.0.1:8000/")
