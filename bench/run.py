@@ -143,6 +143,19 @@ def paperkb(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "paperkb", "--root", str(root), *args]
 
 
+def _uncached(func: Callable[[], Any]) -> Any:
+    """Run `func` in this process with the parse cache off (the in-process figures measure parsing itself)."""
+    before = os.environ.get("PAPERKB_CACHE")
+    os.environ["PAPERKB_CACHE"] = "off"
+    try:
+        return func()
+    finally:
+        if before is None:
+            del os.environ["PAPERKB_CACHE"]
+        else:
+            os.environ["PAPERKB_CACHE"] = before
+
+
 def timed(func: Callable[[], Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     value = func()
@@ -460,6 +473,7 @@ class Options:
     zensical: bool = True
     zensical_max_n: int = 10_000
     stock: bool = True
+    lean: bool = False
     stock_nav_max_n: int = 1000
     keep: bool = False
     workdir: Path | None = None
@@ -477,27 +491,31 @@ def measure(n: int, opts: Options, say: Callable[[str], None]) -> Row:
     scratch = Path(tempfile.mkdtemp(prefix=f"paperkb-bench-{n}-", dir=opts.workdir))
     root = scratch / "project"
     try:
+        os.environ["PAPERKB_CACHE_DIR"] = str(scratch / "parse-cache")  # removed with the scratch folder
         f["load_before"] = os.getloadavg()[0]  # the machine is shared: every figure is read with the load beside it
         f["generate_s"], _ = timed(lambda: generate.generate(root, n))
         say(f"N={n}: generated in {f['generate_s']:.1f}s")
 
         check = run(paperkb(root, "check"))
-        f["check_s"], f["check_exit"] = check.seconds, check.returncode
+        f["check_s"], f["check_exit"], f["check_cpu_s"] = check.seconds, check.returncode, check.cpu_seconds
         f["check_summary"] = (check.stdout.strip().splitlines() or [""])[-1]
         say(f"N={n}: check {check.seconds:.2f}s ({f['check_summary']})")
+        again = run(paperkb(root, "check"))  # the records unchanged: read from the parse cache (src/paperkb/parsecache.py)
+        f["check_warm_s"], f["check_warm_cpu_s"] = again.seconds, again.cpu_seconds
+        say(f"N={n}: check again {again.seconds:.2f}s (parse cache)")
 
-        f["load_s"], (kb, _) = timed(lambda: load_kb(root))
-        assert kb is not None, "generated records do not validate"
-        settings = build.site_settings(root)
-        f["render_s"], files = timed(lambda: render.render_site(kb, settings))
-        f["render_files"] = len(files)
-        del files
-        f["bibtex_export_s"], bib = timed(lambda: bibtex.export_bibtex(kb, list(kb.papers)))
-        f["bibtex_mb"] = len(bib.encode()) / 2**20
-        say(f"N={n}: load {f['load_s']:.2f}s, render_site {f['render_s']:.2f}s, export_bibtex {f['bibtex_export_s']:.2f}s")
-
+        if not opts.lean:  # in-process figures the build's own phases also show
+            f["load_s"], (kb, _) = timed(lambda: _uncached(lambda: load_kb(root)))  # parsed, as before the cache
+            assert kb is not None, "generated records do not validate"
+            settings = build.site_settings(root)
+            f["render_s"], files = timed(lambda: render.render_site(kb, settings))
+            f["render_files"] = len(files)
+            del files
+            f["bibtex_export_s"], bib = timed(lambda: bibtex.export_bibtex(kb, list(kb.papers)))
+            f["bibtex_mb"] = len(bib.encode()) / 2**20
+            say(f"N={n}: load {f['load_s']:.2f}s, render_site {f['render_s']:.2f}s, export_bibtex {f['bibtex_export_s']:.2f}s")
         bib_cmd = run(paperkb(root, "bib", "--out", str(scratch / "all.bib")))
-        f["bib_cmd_s"], f["bib_exit"] = bib_cmd.seconds, bib_cmd.returncode
+        f["bib_cmd_s"], f["bib_exit"], f["bib_cmd_cpu_s"] = bib_cmd.seconds, bib_cmd.returncode, bib_cmd.cpu_seconds
 
         site = root / "site"
         built = run(paperkb(root, "build", "--out", str(site)))
@@ -536,8 +554,9 @@ def measure(n: int, opts: Options, say: Callable[[str], None]) -> Row:
             f["zensical"] = zensical_figures(root, site)
             say(f"N={n}: zensical {f['zensical'].get('seconds', 0):.1f}s {f['zensical'].get('error', '')}")
 
-        f["preview"] = preview_figures(root)
-        say(f"N={n}: edit → render_into {f['preview']['total_s']:.2f}s, {f['preview']['written']} file(s) rewritten")
+        if not opts.lean:
+            f["preview"] = _uncached(lambda: preview_figures(root))
+            say(f"N={n}: edit → render_into {f['preview']['total_s']:.2f}s, {f['preview']['written']} file(s) rewritten")
         if opts.serve and n <= opts.serve_max_n:
             f["serve"] = serve_figures(root, timeout=max(60.0, n * 0.1))
             say(f"N={n}: paperkb serve: edit visible after {f['serve'].get('visible_s', float('nan')):.1f}s {f['serve'].get('error', '')}")
@@ -575,6 +594,12 @@ def _fmt(value: Any, spec: str = ".2f") -> str:
     return str(value)
 
 
+def _with_cpu(row: Row, wall: str, cpu: str) -> str:
+    """'4.86 [4.70]': wall time, and CPU time in brackets when it was measured (runs before issue 15 have none)."""
+    value = _fmt(row.figures.get(wall))
+    return value + (f" [{row.figures[cpu]:.2f}]" if row.figures.get(cpu) is not None else "")
+
+
 def _pair(row: Row, key: str, a: str, b: str) -> str:
     got = row.figures.get(key) or {}
     return f"{_fmt(got.get(a), '.1f')} / {_fmt(got.get(b), '.1f')}"
@@ -601,7 +626,8 @@ def table(rows: list[Row]) -> str:
         return value
 
     lines: list[tuple[str, Callable[[Row], str]]] = [
-        ("`paperkb check` (s)", lambda r: _fmt(get(r, "check_s"))),
+        ("`paperkb check` (s) [CPU s]", lambda r: _with_cpu(r, "check_s", "check_cpu_s")),
+        ("`paperkb check` again, records unchanged (parse cache) (s) [CPU s]", lambda r: _with_cpu(r, "check_warm_s", "check_warm_cpu_s")),
         ("load records, in process (s)", lambda r: _fmt(get(r, "load_s"))),
         ("`render_site` (s)", lambda r: _fmt(get(r, "render_s"))),
         ("generated files", lambda r: _fmt(get(r, "render_files"))),
@@ -610,9 +636,10 @@ def table(rows: list[Row]) -> str:
             "  of it: load + render / mkdocs / Pagefind (s)",
             lambda r: " / ".join(_fmt(get(r, "build_phases", k), ".1f") for k in ("render", "mkdocs", "pagefind")),
         ),
+        ("  CPU time, whole tree (s)", lambda r: _fmt(get(r, "build_cpu_s"), ".1f")),
         (
-            "  CPU time, whole tree (s); load average after",
-            lambda r: f"{_fmt(get(r, 'build_cpu_s'), '.1f')}; {_fmt(get(r, 'build_load'), '.1f')}",
+            "load average (1 min): before this N / after its build",
+            lambda r: f"{_fmt(get(r, 'load_before'), '.1f')} / {_fmt(get(r, 'build_load'), '.1f')}",
         ),
         ("build peak memory, process tree (MB)", lambda r: _fmt(get(r, "build_peak_tree_mb"), ".0f")),
         ("build largest process (MB)", lambda r: _fmt(get(r, "build_max_process_mb"), ".0f")),
@@ -648,7 +675,7 @@ def table(rows: list[Row]) -> str:
         )
     lines += [
         ("`export_bibtex`, all papers (s)", lambda r: _fmt(get(r, "bibtex_export_s"))),
-        ("`paperkb bib --out`, all papers (s)", lambda r: _fmt(get(r, "bib_cmd_s"))),
+        ("`paperkb bib --out`, all papers (s) [CPU s]", lambda r: _with_cpu(r, "bib_cmd_s", "bib_cmd_cpu_s")),
         ("edit → `load_kb` + `render_into` (s)", lambda r: _fmt(get(r, "preview", "total_s"))),
         ("  of which `render_into` (s)", lambda r: _fmt(get(r, "preview", "render_into_s"))),
         ("  files rewritten", lambda r: _fmt(get(r, "preview", "written"))),
@@ -699,6 +726,9 @@ def main(argv: list[str] | None = None) -> int:
         nargs="+",
         help="write the report from these results.json files (their rows in the order given) instead of measuring",
     )
+    parser.add_argument(
+        "--lean", action="store_true", help="skip the in-process figures (render_site, export_bibtex, the edit → render_into)"
+    )
     parser.add_argument("--no-stock", action="store_true", help="skip the stock mkdocs-material builds")
     parser.add_argument(
         "--stock-nav-max-n",
@@ -719,6 +749,7 @@ def main(argv: list[str] | None = None) -> int:
         zensical=not (args.no_zensical or args.quick),
         zensical_max_n=args.zensical_max_n,
         stock=not args.no_stock,
+        lean=args.lean,
         stock_nav_max_n=args.stock_nav_max_n,
         keep=args.keep,
         workdir=args.workdir,
