@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-import hashsite  # noqa: E402
+import hashsite
 
 pytestmark = pytest.mark.slow
 
