@@ -5,13 +5,14 @@
 
 Each speed-up of the build is checked by building the real site before and after it and comparing every file. Nothing
 is left out, but Pagefind's filter files are compared by what they say, not by their bytes: Pagefind 1.5 writes a
-filter's values, and the list of filters in `pf_meta`, in the order of a Rust HashMap, which is seeded anew in every
-process (two builds of the same checkout differ there and nowhere else: 5 filter files, `pf_meta` and
-`pagefind-entry.json`, whose names carry the content hashes). So each filter file is decoded (gzip, then CBOR), its
-values sorted, and it is named by its filter (`pagefind/filter/<lang>:<name>`); the meta file's filter list is sorted
-and its hashes replaced by those logical digests; the entry file names the meta file by its logical digest. Every
-other byte of the bundle (index chunks, fragments, the page list in `pf_meta`) is compared as it is. `--ignore`
-leaves out further paths, e.g. `sitemap.xml.gz` when two builds straddle midnight (it carries the build date).
+filter's values, and the list of filters in `pf_meta`, in an order that changes from run to run (as a HashMap seeded
+per process would: inferred from the output, not read in its source). Two builds of the same checkout differ there
+and nowhere else: 5 filter files, `pf_meta` and `pagefind-entry.json`, whose names carry the content hashes. So each
+filter file is decoded (gzip, then CBOR), its values sorted, and it is named by its filter
+(`pagefind/filter/<lang>:<name>`); the meta file's filter list is sorted and its hashes replaced by those logical
+digests; the entry file names the meta file by its logical digest. Every other byte of the bundle (index chunks,
+fragments, the page list in `pf_meta`) is compared as it is. `--ignore` leaves out further paths, e.g.
+`sitemap.xml.gz` when two builds straddle midnight (it carries the build date).
 """
 
 from __future__ import annotations

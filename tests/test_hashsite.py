@@ -80,7 +80,7 @@ def _bundle(root: Path, years: list[object], filter_hash: str, meta_hash: str, p
 
 
 def test_pagefind_filter_order_and_the_hashes_naming_it_do_not_count_but_its_content_does(tmp_path: Path) -> None:
-    """Pagefind writes filter values in HashMap order (seeded per process): same values in another order, under other
+    """Pagefind writes filter values in an order that changes from run to run: same values in another order, under other
     file names, are the same index; another page number under a value, or another page list, is a different one."""
     pages = [["zh_aa", 10], ["zh_bb", 12]]
     a = hashsite.manifest(_bundle(tmp_path / "a", [["2020", [0]], ["2021", [1]]], "1111111", "22222222", pages))
