@@ -9,7 +9,9 @@ For each N it generates a synthetic project (bench/generate.py) in a scratch fol
 from /proc, plus the largest single process from wait4's rusage); output and page sizes; Pagefind's index size and the
 bytes a first search fetches in Debian's Chromium (Playwright), with precision@10 on planted phrases; BibTeX export;
 the time to re-render after one record is edited (`build.render_into`) and, through `paperkb serve`, until the edit is
-served; optionally a Zensical build of the same folder. It prints a Markdown table and writes it with the machine's
+served; the same rendered pages built with stock mkdocs-material and its built-in search (paper pages out of the nav,
+and every page in it up to --stock-nav-max-n), with `paperkb build`'s time and memory as ratios to them; optionally a
+Zensical build of the same folder. It prints a Markdown table and writes it with the machine's
 description to bench/results.md (and the raw figures to results.json beside it).
 
 No figure here is asserted: timings belong in this table, never in a test.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import importlib.util
 import json
 import os
 import platform
@@ -39,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
+
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
@@ -97,6 +102,7 @@ class Run:
     stderr: str
     peak_tree_bytes: int  # sampled every 50 ms: the sum over the process tree at its largest
     max_process_bytes: int  # wait4: the largest single process of the tree (the command or any descendant it waited for)
+    cpu_seconds: float = 0.0  # wait4: user + system time of the command and every descendant it waited for
 
 
 def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
@@ -129,11 +135,25 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
             err.read().decode("utf-8", "replace"),
             peak,
             usage.ru_maxrss * 1024,
+            usage.ru_utime + usage.ru_stime,
         )
 
 
 def paperkb(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "paperkb", "--root", str(root), *args]
+
+
+def _uncached(func: Callable[[], Any]) -> Any:
+    """Run `func` in this process with the parse cache off (the in-process figures measure parsing itself)."""
+    before = os.environ.get("PAPERKB_CACHE")
+    os.environ["PAPERKB_CACHE"] = "off"
+    try:
+        return func()
+    finally:
+        if before is None:
+            del os.environ["PAPERKB_CACHE"]
+        else:
+            os.environ["PAPERKB_CACHE"] = before
 
 
 def timed(func: Callable[[], Any]) -> tuple[float, Any]:
@@ -343,6 +363,56 @@ def serve_figures(root: Path, timeout: float) -> dict[str, Any]:
     return out
 
 
+# ---- stock mkdocs-material ---------------------------------------------------------------------------------------------
+
+
+def stock_config(root: Path, every_page_in_nav: bool) -> Path:
+    """A config for the same rendered pages with stock mkdocs-material: no theme override, Material's built-in search.
+
+    With `every_page_in_nav` there is no nav (MkDocs lists every page, as a site that does not keep paper pages out
+    of the navigation would); otherwise our navigation and `not_in_nav` (paper pages reached by links only).
+    """
+    work = root / build.WORK
+    config = yaml.safe_load((work / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"].pop("custom_dir", None)
+    config["plugins"] = ["search"]
+    if every_page_in_nav:
+        config.pop("nav", None)
+        config.pop("not_in_nav", None)
+    path = work / ("stock-nav.yml" if every_page_in_nav else "stock.yml")
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def stock_figures(root: Path, every_page_in_nav: bool) -> dict[str, Any]:
+    """Time, memory and output of `mkdocs build` (stock Material, built-in search) over the pages `paperkb build` rendered."""
+    config = stock_config(root, every_page_in_nav)
+    site = root / build.WORK / ("stock-nav-site" if every_page_in_nav else "stock-site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = run([sys.executable, "-m", "mkdocs", "build", "-q", "--clean", "-f", str(config), "-d", str(site)], env=env)
+    out: dict[str, Any] = {
+        "seconds": result.seconds,
+        "peak_tree_mb": result.peak_tree_bytes / 2**20,
+        "returncode": result.returncode,
+        "jieba": importlib.util.find_spec("jieba") is not None,
+    }
+    if result.returncode != 0:
+        out["error"] = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        return out
+    size, count = folder_bytes(site)
+    out["output_mb"], out["output_files"] = size / 2**20, count
+    index = site / "search" / "search_index.json"
+    if index.is_file():
+        data = index.read_bytes()
+        # Material's search fetches this whole file (and its worker and lunr) before the first result.
+        out["search_index_mb"], out["search_index_gzip_mb"] = len(data) / 2**20, len(gzip.compress(data, 6)) / 2**20
+    papers = [p.stat().st_size for p in (site / "papers").glob("*/index.html")]
+    if papers:
+        out["paper_median_kb"] = statistics.median(papers) / 1024
+    shutil.rmtree(site, ignore_errors=True)
+    return out
+
+
 # ---- Zensical ------------------------------------------------------------------------------------------------------------
 
 
@@ -401,6 +471,10 @@ class Options:
     serve: bool = True
     serve_max_n: int = 1000
     zensical: bool = True
+    zensical_max_n: int = 10_000
+    stock: bool = True
+    lean: bool = False
+    stock_nav_max_n: int = 1000
     keep: bool = False
     workdir: Path | None = None
 
@@ -417,26 +491,31 @@ def measure(n: int, opts: Options, say: Callable[[str], None]) -> Row:
     scratch = Path(tempfile.mkdtemp(prefix=f"paperkb-bench-{n}-", dir=opts.workdir))
     root = scratch / "project"
     try:
+        os.environ["PAPERKB_CACHE_DIR"] = str(scratch / "parse-cache")  # removed with the scratch folder
+        f["load_before"] = os.getloadavg()[0]  # the machine is shared: every figure is read with the load beside it
         f["generate_s"], _ = timed(lambda: generate.generate(root, n))
         say(f"N={n}: generated in {f['generate_s']:.1f}s")
 
         check = run(paperkb(root, "check"))
-        f["check_s"], f["check_exit"] = check.seconds, check.returncode
+        f["check_s"], f["check_exit"], f["check_cpu_s"] = check.seconds, check.returncode, check.cpu_seconds
         f["check_summary"] = (check.stdout.strip().splitlines() or [""])[-1]
         say(f"N={n}: check {check.seconds:.2f}s ({f['check_summary']})")
+        again = run(paperkb(root, "check"))  # the records unchanged: read from the parse cache (src/paperkb/parsecache.py)
+        f["check_warm_s"], f["check_warm_cpu_s"] = again.seconds, again.cpu_seconds
+        say(f"N={n}: check again {again.seconds:.2f}s (parse cache)")
 
-        f["load_s"], (kb, _) = timed(lambda: load_kb(root))
-        assert kb is not None, "generated records do not validate"
-        settings = build.site_settings(root)
-        f["render_s"], files = timed(lambda: render.render_site(kb, settings))
-        f["render_files"] = len(files)
-        del files
-        f["bibtex_export_s"], bib = timed(lambda: bibtex.export_bibtex(kb, list(kb.papers)))
-        f["bibtex_mb"] = len(bib.encode()) / 2**20
-        say(f"N={n}: load {f['load_s']:.2f}s, render_site {f['render_s']:.2f}s, export_bibtex {f['bibtex_export_s']:.2f}s")
-
+        if not opts.lean:  # in-process figures the build's own phases also show
+            f["load_s"], (kb, _) = timed(lambda: _uncached(lambda: load_kb(root)))  # parsed, as before the cache
+            assert kb is not None, "generated records do not validate"
+            settings = build.site_settings(root)
+            f["render_s"], files = timed(lambda: render.render_site(kb, settings))
+            f["render_files"] = len(files)
+            del files
+            f["bibtex_export_s"], bib = timed(lambda: bibtex.export_bibtex(kb, list(kb.papers)))
+            f["bibtex_mb"] = len(bib.encode()) / 2**20
+            say(f"N={n}: load {f['load_s']:.2f}s, render_site {f['render_s']:.2f}s, export_bibtex {f['bibtex_export_s']:.2f}s")
         bib_cmd = run(paperkb(root, "bib", "--out", str(scratch / "all.bib")))
-        f["bib_cmd_s"], f["bib_exit"] = bib_cmd.seconds, bib_cmd.returncode
+        f["bib_cmd_s"], f["bib_exit"], f["bib_cmd_cpu_s"] = bib_cmd.seconds, bib_cmd.returncode, bib_cmd.cpu_seconds
 
         site = root / "site"
         built = run(paperkb(root, "build", "--out", str(site)))
@@ -447,7 +526,11 @@ def measure(n: int, opts: Options, say: Callable[[str], None]) -> Row:
             built.peak_tree_bytes / 2**20,
             built.max_process_bytes / 2**20,
         )
-        say(f"N={n}: build {built.seconds:.1f}s, peak {f['build_peak_tree_mb']:.0f} MB (process tree)")
+        f["build_cpu_s"], f["build_load"] = built.cpu_seconds, os.getloadavg()[0]
+        phases = re.search(r"load \+ render ([0-9.]+)s, mkdocs ([0-9.]+)s, Pagefind ([0-9.]+)s", built.stdout)
+        if phases:
+            f["build_phases"] = {"render": float(phases[1]), "mkdocs": float(phases[2]), "pagefind": float(phases[3])}
+        say(f"N={n}: build {built.seconds:.1f}s, peak {f['build_peak_tree_mb']:.0f} MB (process tree), load {f['build_load']:.1f}")
 
         size, count = folder_bytes(site)
         f["output_mb"], f["output_files"] = size / 2**20, count
@@ -460,12 +543,20 @@ def measure(n: int, opts: Options, say: Callable[[str], None]) -> Row:
             found = (f"{q} {s['fetched_kb']:.0f} KB p@10 {s['hits']}/{s['ideal']}" for q, s in f["search"].items())
             say(f"N={n}: search " + ", ".join(found))
 
-        if opts.zensical:
+        if opts.stock:
+            f["stock"] = stock_figures(root, every_page_in_nav=False)
+            say(f"N={n}: stock mkdocs-material, paper pages out of the nav: {f['stock']['seconds']:.1f}s {f['stock'].get('error', '')}")
+            if n <= opts.stock_nav_max_n:
+                f["stock_nav"] = stock_figures(root, every_page_in_nav=True)
+                say(f"N={n}: stock mkdocs-material, every page in the nav: {f['stock_nav']['seconds']:.1f}s")
+
+        if opts.zensical and n <= opts.zensical_max_n:
             f["zensical"] = zensical_figures(root, site)
             say(f"N={n}: zensical {f['zensical'].get('seconds', 0):.1f}s {f['zensical'].get('error', '')}")
 
-        f["preview"] = preview_figures(root)
-        say(f"N={n}: edit → render_into {f['preview']['total_s']:.2f}s, {f['preview']['written']} file(s) rewritten")
+        if not opts.lean:
+            f["preview"] = _uncached(lambda: preview_figures(root))
+            say(f"N={n}: edit → render_into {f['preview']['total_s']:.2f}s, {f['preview']['written']} file(s) rewritten")
         if opts.serve and n <= opts.serve_max_n:
             f["serve"] = serve_figures(root, timeout=max(60.0, n * 0.1))
             say(f"N={n}: paperkb serve: edit visible after {f['serve'].get('visible_s', float('nan')):.1f}s {f['serve'].get('error', '')}")
@@ -503,6 +594,26 @@ def _fmt(value: Any, spec: str = ".2f") -> str:
     return str(value)
 
 
+def _with_cpu(row: Row, wall: str, cpu: str) -> str:
+    """'4.86 [4.70]': wall time, and CPU time in brackets when it was measured (runs before issue 15 have none)."""
+    value = _fmt(row.figures.get(wall))
+    return value + (f" [{row.figures[cpu]:.2f}]" if row.figures.get(cpu) is not None else "")
+
+
+def _pair(row: Row, key: str, a: str, b: str) -> str:
+    got = row.figures.get(key) or {}
+    return f"{_fmt(got.get(a), '.1f')} / {_fmt(got.get(b), '.1f')}"
+
+
+def _ratio(row: Row, key: str) -> str:
+    """`paperkb build`'s time and peak memory divided by a stock build's, e.g. '1.9× / 3.2×'."""
+    stock = row.figures.get(key) or {}
+    ours_s, ours_mb = row.figures.get("build_s"), row.figures.get("build_peak_tree_mb")
+    if not stock.get("seconds") or not stock.get("peak_tree_mb") or ours_s is None or ours_mb is None or "error" in stock:
+        return "–"
+    return f"{ours_s / stock['seconds']:.2f}× / {ours_mb / stock['peak_tree_mb']:.2f}×"
+
+
 def table(rows: list[Row]) -> str:
     """One column per N; one line per figure."""
 
@@ -515,11 +626,21 @@ def table(rows: list[Row]) -> str:
         return value
 
     lines: list[tuple[str, Callable[[Row], str]]] = [
-        ("`paperkb check` (s)", lambda r: _fmt(get(r, "check_s"))),
+        ("`paperkb check` (s) [CPU s]", lambda r: _with_cpu(r, "check_s", "check_cpu_s")),
+        ("`paperkb check` again, records unchanged (parse cache) (s) [CPU s]", lambda r: _with_cpu(r, "check_warm_s", "check_warm_cpu_s")),
         ("load records, in process (s)", lambda r: _fmt(get(r, "load_s"))),
         ("`render_site` (s)", lambda r: _fmt(get(r, "render_s"))),
         ("generated files", lambda r: _fmt(get(r, "render_files"))),
         ("`paperkb build`, cold (s)", lambda r: _fmt(get(r, "build_s"), ".1f")),
+        (
+            "  of it: load + render / mkdocs / Pagefind (s)",
+            lambda r: " / ".join(_fmt(get(r, "build_phases", k), ".1f") for k in ("render", "mkdocs", "pagefind")),
+        ),
+        ("  CPU time, whole tree (s)", lambda r: _fmt(get(r, "build_cpu_s"), ".1f")),
+        (
+            "load average (1 min): before this N / after its build",
+            lambda r: f"{_fmt(get(r, 'load_before'), '.1f')} / {_fmt(get(r, 'build_load'), '.1f')}",
+        ),
         ("build peak memory, process tree (MB)", lambda r: _fmt(get(r, "build_peak_tree_mb"), ".0f")),
         ("build largest process (MB)", lambda r: _fmt(get(r, "build_max_process_mb"), ".0f")),
         ("output (MB / files)", lambda r: f"{_fmt(get(r, 'output_mb'), '.1f')} / {_fmt(get(r, 'output_files'))}"),
@@ -554,12 +675,33 @@ def table(rows: list[Row]) -> str:
         )
     lines += [
         ("`export_bibtex`, all papers (s)", lambda r: _fmt(get(r, "bibtex_export_s"))),
-        ("`paperkb bib --out`, all papers (s)", lambda r: _fmt(get(r, "bib_cmd_s"))),
+        ("`paperkb bib --out`, all papers (s) [CPU s]", lambda r: _with_cpu(r, "bib_cmd_s", "bib_cmd_cpu_s")),
         ("edit → `load_kb` + `render_into` (s)", lambda r: _fmt(get(r, "preview", "total_s"))),
         ("  of which `render_into` (s)", lambda r: _fmt(get(r, "preview", "render_into_s"))),
         ("  files rewritten", lambda r: _fmt(get(r, "preview", "written"))),
         ("`paperkb serve`: edit → served (s)", lambda r: _fmt(get(r, "serve", "visible_s"), ".1f")),
         ("  mkdocs serve's own rebuild (s)", lambda r: _fmt(get(r, "serve", "mkdocs_rebuild_s"), ".1f")),
+        (
+            "**stock mkdocs-material**, paper pages out of the nav: build (s)",
+            lambda r: _fmt(get(r, "stock", "seconds"), ".1f"),
+        ),
+        ("  peak memory, process tree (MB)", lambda r: _fmt(get(r, "stock", "peak_tree_mb"), ".0f")),
+        (
+            "  output (MB) / paper page median (KB)",
+            lambda r: _pair(r, "stock", "output_mb", "paper_median_kb"),
+        ),
+        (
+            "  search index, fetched whole by a first search (MB / gzip MB)",
+            lambda r: f"{_fmt(get(r, 'stock', 'search_index_mb'), '.1f')} / {_fmt(get(r, 'stock', 'search_index_gzip_mb'), '.1f')}",
+        ),
+        ("  `paperkb build` ÷ stock: time / peak memory", lambda r: _ratio(r, "stock")),
+        ("**stock mkdocs-material**, every page in the nav: build (s)", lambda r: _fmt(get(r, "stock_nav", "seconds"), ".1f")),
+        ("  peak memory, process tree (MB)", lambda r: _fmt(get(r, "stock_nav", "peak_tree_mb"), ".0f")),
+        (
+            "  output (MB) / paper page median (KB)",
+            lambda r: _pair(r, "stock_nav", "output_mb", "paper_median_kb"),
+        ),
+        ("  `paperkb build` ÷ stock: time / peak memory", lambda r: _ratio(r, "stock_nav")),
         ("Zensical build (s)", lambda r: _fmt(get(r, "zensical", "seconds"), ".1f")),
         ("Zensical HTML pages (mkdocs built the same set)", lambda r: _fmt(get(r, "zensical", "html_pages"))),
     ]
@@ -577,6 +719,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-serve", action="store_true", help="skip the `paperkb serve` measurement")
     parser.add_argument("--serve-max-n", type=int, default=1000, help="measure `paperkb serve` only up to this N (default 1000)")
     parser.add_argument("--no-zensical", action="store_true", help="skip the Zensical build")
+    parser.add_argument("--zensical-max-n", type=int, default=10_000, help="build with Zensical only up to this N (default 10000)")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        nargs="+",
+        help="write the report from these results.json files (their rows in the order given) instead of measuring",
+    )
+    parser.add_argument(
+        "--lean", action="store_true", help="skip the in-process figures (render_site, export_bibtex, the edit → render_into)"
+    )
+    parser.add_argument("--no-stock", action="store_true", help="skip the stock mkdocs-material builds")
+    parser.add_argument(
+        "--stock-nav-max-n",
+        type=int,
+        default=1000,
+        help="build stock Material with every page in the nav only up to this N (quadratic: ~48 min at 10,000; default 1000)",
+    )
     parser.add_argument("--results", type=Path, default=BENCH / "results.md", help="where to write the Markdown results")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects (their paths are printed)")
     parser.add_argument("--workdir", type=Path, help="parent folder for the scratch projects (default: the system temp folder)")
@@ -588,6 +747,10 @@ def main(argv: list[str] | None = None) -> int:
         serve=not (args.no_serve or args.quick),
         serve_max_n=args.serve_max_n,
         zensical=not (args.no_zensical or args.quick),
+        zensical_max_n=args.zensical_max_n,
+        stock=not args.no_stock,
+        lean=args.lean,
+        stock_nav_max_n=args.stock_nav_max_n,
         keep=args.keep,
         workdir=args.workdir,
     )
@@ -595,7 +758,11 @@ def main(argv: list[str] | None = None) -> int:
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    rows = [measure(n, opts, say) for n in sizes]
+    if args.from_json:
+        saved = [row for path in args.from_json for row in json.loads(path.read_text(encoding="utf-8"))["rows"]]
+        rows = [Row(row.pop("n"), row) for row in saved]
+    else:
+        rows = [measure(n, opts, say) for n in sizes]
     text = table(rows)
     print(text)
     report = (

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# No parse cache in tests (src/paperkb/parsecache.py): mutation testing changes behaviour without changing the source
+# the cache is keyed on, and a test must not read what another test's run left in the user's cache folder. The tests of
+# the cache turn it on for themselves. Set here, it reaches every `paperkb` subprocess the tests start.
+os.environ["PAPERKB_CACHE"] = "off"
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -46,6 +46,11 @@ def test_quick_benchmark_produces_a_sane_table(tmp_path: Path) -> None:
         for query, figures in row["search"].items():
             assert figures["requests"] > 0 and figures["fetched_kb"] > 0, query
             assert 0 <= figures["hits"] <= figures["ideal"] <= 10, query
+    # The stock baseline (issue 15): the same pages with stock mkdocs-material, out of the nav and all in it.
+    for key in ("stock", "stock_nav"):
+        assert row[key]["returncode"] == 0 and "error" not in row[key], row[key]
+        assert row[key]["output_mb"] > 0 and row[key]["search_index_mb"] > 0, key
+    assert row["stock_nav"]["paper_median_kb"] > row["stock"]["paper_median_kb"]  # every page lists every page
     # The benchmark cleans up after itself.
     assert not list(tmp_path.glob("paperkb-bench-*"))
 

@@ -41,6 +41,9 @@ def test_the_same_project_builds_without_the_broken_link(project: Path, tmp_path
     code, out = _build(project, tmp_path / "site", capsys)
     assert code == 0, out
     assert (tmp_path / "site" / "index.html").is_file()
+    # The command, not only the library, writes one search card per indexed page (searchcards.py).
+    fragments = {p.stem for p in (tmp_path / "site" / "pagefind" / "fragment").glob("*.pf_fragment")}
+    assert fragments and {p.stem for p in (tmp_path / "site" / "search" / "cards").glob("*.json")} == fragments
 
 
 def test_an_out_folder_that_is_not_a_site_is_refused_and_kept(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

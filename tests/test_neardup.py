@@ -259,3 +259,22 @@ def test_import_bib_warns_about_variants_of_recorded_titles_and_of_earlier_entri
             "the same title with its subtitle dropped",
         ),
     ]
+
+
+def _fold_reference(text: str) -> str:
+    """`neardup._fold` as first written (normalising every character of every title): the memoised one must agree."""
+    import unicodedata
+
+    out = []
+    for ch in text[: neardup.MAX_TITLE].casefold():
+        ch = neardup._FOLD.get(ch, ch)
+        for part in unicodedata.normalize("NFKD", ch):
+            out.append(part if part.isascii() and part.isalnum() else " " if not unicodedata.combining(part) else "")
+    return "".join(out)
+
+
+def test_folding_agrees_with_the_reference_on_every_code_point_and_on_mixed_titles() -> None:
+    points = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    assert [neardup._fold(c) for c in points] == [_fold_reference(c) for c in points]
+    for title in ("Łukasz: ÆTHER ß-Tuning", "注意力 Is All You Need", "ﬁne-tuning ǅ Ⅻ", "A" * 500, "é" * 450, "Ω≈ç√∫"):
+        assert neardup._fold(title) == _fold_reference(title), title

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -188,10 +189,14 @@ def render_into(
     return config_path, report
 
 
-def run_mkdocs(config: Path, out: Path) -> None:
+def run_mkdocs(config: Path, out: Path, jobs: int | None = None) -> None:
+    """`mkdocs build --strict --clean`, its pages shared between `jobs` processes (default: the cores available;
+    `sitebuild.py` says how, and that the output is the same)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    # No `-q`: it raises mkdocs' log level above WARNING, so warnings are never counted and --strict passes them.
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", str(config), "-d", str(out.resolve())]
+    # Not quiet: a raised log level would hide warnings from the counter, and --strict would pass them.
+    cmd = [sys.executable, "-m", "paperkb.sitebuild", str(config), str(out.resolve())]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
         raise BuildFailed(f"mkdocs build --strict failed:\n{result.stdout}{result.stderr}")
@@ -206,21 +211,87 @@ def run_pagefind(out: Path) -> str:
     return result.stdout
 
 
-def build(root: Path, kb: KnowledgeBase, out: Path) -> WriteReport:
-    # Before anything is written: `mkdocs build --clean` empties the output folder, so a folder that is not a site
-    # (`--out ~/thesis`) or a link to one is refused rather than wiped.
+def refuse_output(out: Path) -> None:
+    """Before anything is written: `mkdocs build --clean` empties the output folder, so a folder that is not a site
+    (`--out ~/thesis`) or a link to one is refused rather than wiped."""
     if out.is_symlink():
         raise BuildFailed(f"{out} is a symbolic link; remove it, or name the real folder with --out")
     if out.exists() and not (out / "index.html").exists() and any(out.iterdir()):
         raise BuildFailed(f"{out} exists and is not a built site; choose an empty folder with --out")
+
+
+def build(root: Path, kb: KnowledgeBase, out: Path) -> WriteReport:
+    refuse_output(out)
     config, report = render_into(root, kb)
+    run_tools(config, out)
+    return report
+
+
+def run_tools(config: Path, out: Path) -> None:
     run_mkdocs(config, out)
+    index_search(out)
+
+
+def index_search(out: Path) -> None:
+    """Pagefind's index of the built pages, then the search page's result cards taken from it (searchcards.py)."""
     run_pagefind(out)
     try:
         searchcards.write_cards(out)
     except searchcards.CardError as err:
         raise BuildFailed(f"search cards: {err}; pin the Pagefind version in requirements/ or update searchcards.py") from err
-    return report
+
+
+@dataclass(frozen=True)
+class Rendered:
+    papers: int
+    topics: int
+    report: WriteReport
+
+
+def render_apart(root: Path) -> tuple[Rendered | None, list[Any]]:
+    """Load and render in a forked process: (what was rendered, or None on errors; the problems found).
+
+    The knowledge base and the rendered files (~1 GB at 10,000 papers) then leave with that process, instead of
+    staying in `paperkb build` while mkdocs and Pagefind run, which is when the tree's memory peaks. Without
+    `os.fork` (Windows) the work is done here.
+    """
+    from paperkb.problems import count_errors
+    from paperkb.repository import load_kb
+
+    def work() -> tuple[Rendered | None, list[Any]]:
+        kb, problems = load_kb(root)
+        if kb is None or count_errors(problems):
+            return None, problems
+        _, report = render_into(root, kb)
+        return Rendered(len(kb.papers), len(kb.topics), report), problems
+
+    if not hasattr(os, "fork"):
+        return work()
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        code = 0
+        try:
+            result: Any = ("ok", work())
+        except BaseException as err:  # re-raised by the parent
+            result, code = ("error", err), 1
+        with os.fdopen(write_end, "wb") as sink:
+            try:
+                pickle.dump(result, sink, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # an exception that does not pickle
+                pickle.dump(("error", RuntimeError(repr(result[1]))), sink)
+        os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as source:
+        status, value = pickle.load(source)
+    os.waitpid(pid, 0)
+    if status != "ok":
+        raise value
+    rendered: tuple[Rendered | None, list[Any]] = value
+    return rendered
 
 
 def clean(root: Path) -> None:

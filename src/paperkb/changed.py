@@ -87,7 +87,7 @@ def _problems_at(root: Path, commit: str) -> set[tuple[str, str, str, str]]:
             tar.extractall(base, filter="data")
         for folder in ("papers", "topics"):
             (base / folder).mkdir(exist_ok=True)
-        _, problems = load_files(base)
+        _, problems = load_files(base, cache_of=root)  # the base differs from the branch in a few files only
     return {(p.path, p.field, p.message, p.severity) for p in problems}
 
 

@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import IO
 
 from paperkb import __version__, schema
-from paperkb.kb import KnowledgeBase
 from paperkb.problems import Problem, count_errors, json_safe, printable
-from paperkb.repository import NotAKnowledgeBase, build_kb, discover, find_root, load_files, load_kb
+from paperkb.repository import NotAKnowledgeBase, build_kb, discover, find_root, load_files
 
 
 class UserError(Exception):
@@ -119,31 +118,36 @@ def cmd_check(args: argparse.Namespace) -> int:
     return report(problems, args.format, checked, len(record_paths))
 
 
-def _load_or_report(root: Path) -> KnowledgeBase:
-    """The knowledge base, or a UserError after printing every problem that prevents building it."""
-    kb, problems = load_kb(root)
-    if kb is None:
-        print(_format_problems(problems, "text"), file=sys.stderr)
-        raise UserError(f"{count_errors(problems)} error(s) in the records; fix them (see above) and run again")
-    return kb
-
-
 def cmd_build(args: argparse.Namespace) -> int:
     """Check the records, render the site and build it with mkdocs and Pagefind."""
     from paperkb import build
 
     root = _root(args)
-    kb = _load_or_report(root)
     out = Path(args.out).resolve() if args.out else root / "site"
     started = time.perf_counter()
     try:
-        report = build.build(root, kb, out)
+        build.refuse_output(out)
+        build.refuse_links(root)
+        # Loaded and rendered in a process of its own, which takes the records with it when it ends: this process
+        # holds nothing while mkdocs and Pagefind run (build.render_apart).
+        rendered, problems = build.render_apart(root)
+        if rendered is None:
+            print(_format_problems(problems, "text"), file=sys.stderr)
+            raise UserError(f"{count_errors(problems)} error(s) in the records; fix them (see above) and run again")
+        phases = [("load + render", time.perf_counter() - started)]
+        build.run_mkdocs(root / build.WORK / "mkdocs.yml", out)
+        phases.append(("mkdocs", time.perf_counter() - started - sum(s for _, s in phases)))
+        build.index_search(out)
+        phases.append(("Pagefind", time.perf_counter() - started - sum(s for _, s in phases)))
     except build.BuildFailed as err:
         raise UserError(str(err)) from None
     seconds = time.perf_counter() - started
+    report = rendered.report
     print(
-        f"built {len(kb.papers)} papers and {len(kb.topics)} topics into {out} in {seconds:.1f}s "
-        f"({report.written} source files written, {report.unchanged} unchanged)"
+        f"built {rendered.papers} papers and {rendered.topics} topics into {out} in {seconds:.1f}s "
+        f"({report.written} source files written, {report.unchanged} unchanged; "
+        + ", ".join(f"{name} {s:.1f}s" for name, s in phases)
+        + ")"
     )
     print(f"open it: python3 -m http.server -d {out} 8000  →  http://127.0.0.1:8000/")
     print("live preview while editing records: .venv/bin/paperkb serve  →  http://127.0.0.1:8000/")

@@ -9,7 +9,7 @@ import gc
 from collections.abc import Collection
 from pathlib import Path
 
-from paperkb import checks, models
+from paperkb import checks, models, parsecache
 from paperkb.kb import KnowledgeBase
 from paperkb.problems import Problem, count_errors
 from paperkb.records import Kind, RecordFile, parse_file
@@ -60,10 +60,11 @@ def discover(root: Path) -> list[tuple[str, Kind]]:
     return found
 
 
-def load_files(root: Path, focus: Collection[str] = ()) -> tuple[list[RecordFile], list[Problem]]:
+def load_files(root: Path, focus: Collection[str] = (), *, cache_of: Path | None = None) -> tuple[list[RecordFile], list[Problem]]:
     """Read and validate every record file under `root`, collecting every problem.
 
-    `focus`: the files being checked, blamed first when two records clash (`checks.check`).
+    `focus`: the files being checked, blamed first when two records clash (`checks.check`). `cache_of`: read the parse
+    cache of that checkout and leave it as it is (`check --changed` reading the branch's base from a scratch folder).
     """
     files: list[RecordFile] = []
     problems: list[Problem] = []
@@ -71,15 +72,23 @@ def load_files(root: Path, focus: Collection[str] = ()) -> tuple[list[RecordFile
     # cost about a third of `paperkb check` at 10,000 records (bench/README.md), so it pauses while records load.
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    cache = parsecache.ParseCache(cache_of or root, save=cache_of is None)  # unchanged files are not parsed again
     try:
         for rel, kind in discover(root):
             path = root / rel
             if path.is_symlink():
                 problems.append(Problem(rel, 1, 1, "", "record files must be regular files, not symbolic links"))
                 continue
-            file, found = parse_file(rel, kind, path.read_bytes())
+            data = path.read_bytes()
+            k = parsecache.key(rel, kind, data)
+            parsed = cache.get(k)
+            if parsed is None:
+                parsed = parse_file(rel, kind, data)
+                cache.put(k, parsed)
+            file, found = parsed
             files.append(file)
             problems += found
+        cache.save()
     finally:
         if gc_was_enabled:
             gc.enable()
