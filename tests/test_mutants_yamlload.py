@@ -59,11 +59,28 @@ def test_a_control_byte_or_a_lone_zero_byte_is_not_taken_for_utf16(raw: bytes) -
     assert yamlload.decode(raw) == raw.decode("utf-8")  # the parser refuses it next, with its own message
 
 
+def test_a_utf8_byte_order_mark_is_dropped_only_at_the_start() -> None:
+    """Editors on Windows write one; it is not part of the first key."""
+    assert yamlload.decode(b"\xef\xbb\xbfa: 1\n") == "a: 1\n"
+    assert yamlload.decode(b"a: 1 \xef\xbb\xbf") == "a: 1 \ufeff"
+
+
 def test_invalid_utf8_is_located_on_its_line() -> None:
     with pytest.raises(Fatal) as caught:
         yamlload.decode(b"a: 1\nb: 2\nc: \xff\n")
     assert caught.value.loc == Loc(3, 1)
     assert caught.value.message == "file is not valid UTF-8; records must be UTF-8 — re-save the file as UTF-8"
+
+
+# --- numbers ------------------------------------------------------------------------------------------------------
+
+
+def test_a_whole_number_of_fifteen_digits_is_kept_and_one_of_sixteen_is_refused() -> None:
+    doc = yamlload.parse("a: 123456789012345\nb: -123456789012345\nc: 1234567890123456\n")
+    assert doc.data == {"a": 123456789012345, "b": -123456789012345, "c": "1234567890123456"}
+    assert doc.problems == [
+        (Loc(3, 4), ("c",), "`123456789012…` is a whole number of 16 digits; numbers in records have at most 15")
+    ]
 
 
 # --- the line a message quotes -------------------------------------------------------------------------------------
