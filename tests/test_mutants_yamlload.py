@@ -165,3 +165,54 @@ def test_a_closed_quote_above_an_error_is_not_blamed(closed: str) -> None:
         Loc(3, 4),
         "not valid YAML: this line is indented deeper than the key above it; indent it like its neighbours",
     )
+
+
+# --- the tree, its locations and its problems ----------------------------------------------------------------------
+
+
+def test_nested_values_keep_their_text_their_locations_and_the_path_of_each_problem() -> None:
+    doc = yamlload.parse("a: yes\nb:\n  - 1.5\n  - n\n  - [x, 0x1F]\nc:\n  d: 017\n  e: {f: 1e3}\na: 2\n")
+    assert doc.data == {"a": "yes", "b": ["1.5", "n", ["x", "0x1F"]], "c": {"d": "017", "e": {"f": "1e3"}}}
+    assert doc.locs == {
+        (): Loc(1, 1), ("a",): Loc(1, 4), ("b",): Loc(3, 3), ("b", 0): Loc(3, 5), ("b", 1): Loc(4, 5),
+        ("b", 2): Loc(5, 5), ("b", 2, 0): Loc(5, 6), ("b", 2, 1): Loc(5, 9), ("c",): Loc(7, 3),
+        ("c", "d"): Loc(7, 6), ("c", "e"): Loc(8, 6), ("c", "e", "f"): Loc(8, 10),
+    }  # fmt: skip
+    assert doc.key_locs == {
+        ("a",): Loc(1, 1), ("b",): Loc(2, 1), ("c",): Loc(6, 1), ("c", "d"): Loc(7, 3), ("c", "e"): Loc(8, 3),
+        ("c", "e", "f"): Loc(8, 7),
+    }  # fmt: skip
+    assert doc.problems == [
+        (Loc(1, 4), ("a",), "`yes` is read as a boolean by YAML 1.1 tools; quote it ('yes') if you mean the text"),
+        (Loc(3, 5), ("b", 0), "`1.5` is read as a number by YAML tools (2310.10000 becomes 2310.1); quote it: '1.5'"),
+        (Loc(4, 5), ("b", 1), "`n` is read as a boolean by YAML 1.1 tools; quote it ('n') if you mean the text"),
+        (Loc(5, 9), ("b", 2, 1), "`0x1F` is read as an octal, hex or base-60 number by YAML tools; quote it ('0x1F')"),
+        (Loc(7, 6), ("c", "d"), "`017` is read as an octal, hex or base-60 number by YAML tools; quote it ('017')"),
+        (Loc(9, 1), ("a",), "duplicate key `a` (first on line 1); keep one of them"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("a: 1\n--- \nb: 2\n", Loc(2, 1), "a record file holds one document; remove the second `---` and what follows"),
+        ("a: *b\n", Loc(1, 4), "aliases (`*name`) are not allowed in records; write the value out"),
+        ("a: &b x\n", Loc(1, 4), "anchors (`&name`) are not allowed in records; remove them"),
+        ("a: !!str b\n", Loc(1, 4), "YAML tags (`tag:yaml.org,2002:str`) are not allowed in records; remove the tag"),
+        ("a: !x 'b'\n", Loc(1, 4), "YAML tags (`!x`) are not allowed in records; remove the tag"),
+        ("a: !x [1]\n", Loc(1, 4), "YAML tags (`!x`) are not allowed in records; remove the tag"),
+        ("[1, 2]: x\n", Loc(1, 1), "keys must be plain text such as `title:`"),
+        ("? [1]\n: x\n", Loc(1, 3), "keys must be plain text such as `title:`"),
+        ("1: x\n", Loc(1, 1), "keys must be plain text such as `title:`"),
+        ("a: 1\n<<: {b: 2}\n", Loc(2, 1), "merge keys (`<<:`) are not allowed in records; write the fields out"),
+        ("", Loc(1, 1), "file is empty; a record is a mapping of fields such as `id:` and `title:`"),
+        ("# only a comment\n", Loc(1, 1), "file is empty; a record is a mapping of fields such as `id:` and `title:`"),
+    ],
+)
+def test_structure_no_record_may_have_is_refused_where_it_is(text: str, where: Loc, message: str) -> None:
+    assert fatal(text) == (where, message)
+
+
+def test_a_single_leading_document_marker_is_allowed() -> None:
+    assert yamlload.parse("---\na: 1\n...\n").data == {"a": 1}
+    assert yamlload.parse("--- a\n").data == "a"
