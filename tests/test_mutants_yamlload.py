@@ -216,3 +216,27 @@ def test_structure_no_record_may_have_is_refused_where_it_is(text: str, where: L
 def test_a_single_leading_document_marker_is_allowed() -> None:
     assert yamlload.parse("---\na: 1\n...\n").data == {"a": 1}
     assert yamlload.parse("--- a\n").data == "a"
+
+
+def test_twelve_levels_of_nesting_are_allowed_and_thirteen_are_not() -> None:
+    assert yamlload.parse("a: " + "[" * 11 + "]" * 11 + "\n").data == {"a": [[[[[[[[[[[]]]]]]]]]]]}
+    assert fatal("a: " + "[" * 12 + "]" * 12 + "\n") == (
+        Loc(1, 15),
+        "nesting is too deep (more than 12 levels); records are flat mappings",
+    )
+
+
+def test_nesting_too_deep_for_the_parser_itself_gets_the_same_advice() -> None:
+    assert fatal("[" * 5000 + "]" * 5000)[1] == "nesting is too deep; records are flat mappings of fields"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("a: 1\nb: x\x07y\nc: \x07\n", Loc(2, 5)),  # the first one, on its own line and column
+        ("\nb: x\x07", Loc(2, 5)),  # counted from the very first character, a line break
+        ("\x07a: 1\n", Loc(1, 1)),
+    ],
+)
+def test_a_control_character_is_named_and_located_at_its_first_occurrence(text: str, where: Loc) -> None:
+    assert fatal(text) == (where, "not valid YAML: the control character U+0007 is not allowed in YAML files; delete it")
