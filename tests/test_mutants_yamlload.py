@@ -240,3 +240,16 @@ def test_nesting_too_deep_for_the_parser_itself_gets_the_same_advice() -> None:
 )
 def test_a_control_character_is_named_and_located_at_its_first_occurrence(text: str, where: Loc) -> None:
     assert fatal(text) == (where, "not valid YAML: the control character U+0007 is not allowed in YAML files; delete it")
+
+
+@pytest.mark.parametrize("parser", ["libyaml", "pyyaml"])
+@pytest.mark.parametrize("text", ["a: ! b\n", "a: ! [1]\n", "a: ! {b: 1}\n"])
+def test_the_non_specific_tag_is_refused_like_any_tag_whichever_parser_reads_it(
+    text: str, parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LibYAML marks `! [1]` explicit and PyYAML implicit; the rule must not depend on which one is installed."""
+    import yaml
+
+    if parser == "pyyaml":
+        monkeypatch.setattr(yamlload, "_Parser", yaml.SafeLoader)
+    assert fatal(text) == (Loc(1, 4), "YAML tags (`!`) are not allowed in records; remove the tag")
