@@ -78,9 +78,7 @@ def test_invalid_utf8_is_located_on_its_line() -> None:
 def test_a_whole_number_of_fifteen_digits_is_kept_and_one_of_sixteen_is_refused() -> None:
     doc = yamlload.parse("a: 123456789012345\nb: -123456789012345\nc: 1234567890123456\n")
     assert doc.data == {"a": 123456789012345, "b": -123456789012345, "c": "1234567890123456"}
-    assert doc.problems == [
-        (Loc(3, 4), ("c",), "`123456789012…` is a whole number of 16 digits; numbers in records have at most 15")
-    ]
+    assert doc.problems == [(Loc(3, 4), ("c",), "`123456789012…` is a whole number of 16 digits; numbers in records have at most 15")]
 
 
 # --- the line a message quotes -------------------------------------------------------------------------------------
