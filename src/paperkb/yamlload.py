@@ -257,9 +257,9 @@ def parse(text: str) -> Document:
             if getattr(event, "anchor", None):
                 raise Fatal(_mark(event), "anchors (`&name`) are not allowed in records; remove them")
             tag = getattr(event, "tag", None)
-            implicit = getattr(event, "implicit", True)
-            explicit_tag = tag is not None and not (implicit is True or (isinstance(implicit, tuple) and any(implicit)))
-            if explicit_tag:
+            # Any tag a contributor wrote, the non-specific `!` included: PyYAML and LibYAML disagree on whether
+            # `! [1]` is "implicit", so a rule that looked at `implicit` refused it with one parser and not the other.
+            if tag is not None:
                 raise Fatal(_mark(event), f"YAML tags (`{tag}`) are not allowed in records; remove the tag")
             if name == "ScalarEvent":
                 path = stack[-1][1] if stack else ()
