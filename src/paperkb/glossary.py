@@ -23,7 +23,7 @@ from paperkb import models
 from paperkb.hints import did_you_mean
 from paperkb.problems import Problem
 from paperkb.records import RecordFile, field_name
-from paperkb.searchterms import WORD, concept_token, defining_token, normalise
+from paperkb.searchterms import WORD, concept_token, defining_token, normalise, token_head
 from paperkb.searchterms import fnv1a as _fnv1a
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -39,6 +39,7 @@ class Concept:
     zh: tuple[str, ...]
     en: tuple[str, ...]
     defining: tuple[str, ...] = ()  # tokens of the entry's `papers`, in listed order (searchterms.defining_token)
+    head: str = ""  # the tokens' ASCII prefix (searchterms.token_head)
 
 
 def term_kind(term: str) -> str | None:
@@ -60,7 +61,7 @@ def _concept(key: str, names: Iterable[str], first_en: str, papers: int = 0) -> 
         elif kind == "en" and norm not in en:
             en.append(norm)
     defining = tuple(defining_token(key, first_en, k) for k in range(papers))
-    return Concept(key, concept_token(key, first_en), tuple(zh), tuple(en), defining)
+    return Concept(key, concept_token(key, first_en), tuple(zh), tuple(en), defining, token_head(first_en))
 
 
 def concepts(glossary: Iterable[models.GlossaryEntry], institutions: Iterable[models.Institution]) -> list[Concept]:
@@ -92,10 +93,7 @@ class Matcher:
 
     def count(self, texts: Iterable[str]) -> dict[str, tuple[Concept, int]]:
         """Concept key -> (concept, number of mentions), first mention first."""
-        found: dict[str, tuple[Concept, int]] = {}
-        for (key, _), (c, n) in self.count_terms(texts).items():
-            found[key] = (c, found[key][1] + n if key in found else n)
-        return found
+        return totals(self.count_terms(texts))
 
     def count_terms(self, texts: Iterable[str]) -> dict[tuple[str, str], tuple[Concept, int]]:
         """(concept key, normalised term) -> (concept, number of mentions of that very term), first mention first."""
@@ -120,6 +118,14 @@ class Matcher:
                         break
                     hit(self.en.get(words), " ".join(words))
         return found
+
+
+def totals(terms: dict[tuple[str, str], tuple[Concept, int]]) -> dict[str, tuple[Concept, int]]:
+    """`Matcher.count_terms` summed per concept (`Matcher.count`), for a caller that needs both from one scan."""
+    found: dict[str, tuple[Concept, int]] = {}
+    for (key, _), (c, n) in terms.items():
+        found[key] = (c, found[key][1] + n if key in found else n)
+    return found
 
 
 def defining_tokens(glossary: Iterable[models.GlossaryEntry]) -> dict[str, list[str]]:
@@ -156,12 +162,11 @@ def client_shards(items: Iterable[Concept], shards: int) -> list[list[list[Any]]
     out: list[list[list[Any]]] = [[] for _ in range(shards)]
     for c in items:
         kind, name = c.key.split(":", 1)
-        head = c.token[: -len("zg") - 16]  # the token is head + "zg" + 16 hex digits (searchterms.concept_token)
         for k in range(shards):
             zh = [t for t in c.zh if shard_of(t, shards) == k]
             en = [t for t in c.en if shard_of(t, shards) == k]
             if zh or en:
-                row: list[Any] = [name if kind == "g" else None, zh, en, name if kind == "i" else None, head]
+                row: list[Any] = [name if kind == "g" else None, zh, en, name if kind == "i" else None, c.head]
                 out[k].append([*row, len(c.defining)] if c.defining else row)
     return out
 

@@ -86,11 +86,11 @@ def paper_terms(kb: KnowledgeBase, paper: Paper, key: str) -> PaperTerms:
     by_name = kb.derived("institution_tokens", lambda k: {c.key: c.token for c in glossary.concepts((), k.institutions)})
     # A concept's token once per mention in the notes (at most MENTIONS times): a paper about instruction tuning names
     # it again and again, one that cites it in passing once, and Pagefind's term frequency tells the two apart.
-    body_concepts = [c.token for c, n in match.count(notes).values() for _ in range(min(n, MENTIONS))]
+    said = match.count_terms(notes)  # one scan of the notes for both kinds of token
+    body_concepts = [c.token for c, n in glossary.totals(said).values() for _ in range(min(n, MENTIONS))]
     # And each term's own token as often: `speculative decoding` lists the pages that say it before those that only
     # say 投机解码.
-    said = match.count_terms(notes).items()
-    body_concepts += [searchterms.term_token(key, term) for (key, term), (_, n) in said for _ in range(min(n, MENTIONS))]
+    body_concepts += [searchterms.term_token(key, term) for (key, term), (_, n) in said.items() for _ in range(min(n, MENTIONS))]
     # The title's own terms too (not its topics' and tags' names, which every paper of a topic shares).
     own_title = [paper.title, paper.short_name, paper.title_zh or ""]
     title_concepts += [searchterms.term_token(key, term) for key, term in match.count_terms(own_title)]

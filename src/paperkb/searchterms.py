@@ -141,8 +141,7 @@ def defining_token(concept: str, first_term: str, rank: int) -> str:
     Same prefix as the concept's token, so the search page's exact look-up of it usually reads the chunk the concept's
     token is already in; one token per place, so the listed order is the order of the results.
     """
-    head = _ASCII_HEAD.match(normalise(first_term).replace(" ", ""))
-    return (head.group(0) if head else "") + "zd" + hash_hex(f"{concept}#{rank}")
+    return token_head(first_term) + "zd" + hash_hex(f"{concept}#{rank}")
 
 
 def term_token(concept: str, term: str) -> str:
@@ -155,7 +154,13 @@ def term_token(concept: str, term: str) -> str:
     return "zt" + hash_hex(f"{concept}|{term}")
 
 
+def token_head(first_term: str) -> str:
+    """The ASCII prefix of a concept's tokens (its first 8 letters or digits), shared by `concept_token` and
+    `defining_token`; the search page receives it instead of whole tokens (glossary.client_shards)."""
+    head = _ASCII_HEAD.match(normalise(first_term).replace(" ", ""))
+    return head.group(0) if head else ""
+
+
 def concept_token(concept: str, first_term: str) -> str:
     """The token of a glossary concept or an institution: `concept` is its stable key, `first_term` gives the prefix."""
-    head = _ASCII_HEAD.match(normalise(first_term).replace(" ", ""))
-    return (head.group(0) if head else "") + "zg" + hash_hex(concept)
+    return token_head(first_term) + "zg" + hash_hex(concept)
