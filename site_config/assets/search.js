@@ -197,6 +197,8 @@ const el = (tag, cls, text) => {
 async function setup() {
   const [mod, table] = await Promise.all([import(pagefindUrl), fetch(dataUrl).then((r) => r.json())]);
   await mod.options({ noWorker: true, excerptLength: 0 });
+  // A large collection is indexed in shards (src/paperkb/searchshards.py): Pagefind merges them, counts included.
+  for (const bundle of table.shards || []) await mod.mergeIndex(new URL(`../${bundle}/`, here).href, { excerptLength: 0 });
   pf = mod;
   data = table;
   concepts = new Concepts(data.conceptShards, data.maxWords, data.commonPairs || "");

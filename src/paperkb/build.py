@@ -6,18 +6,20 @@ Everything here touches the disk or runs a program; what the site contains is de
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import pickle
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from paperkb import render, searchcards, urls
+from paperkb import render, searchcards, searchshards, urls
 from paperkb.kb import KnowledgeBase
 
 WORK = ".paperkb-build"
@@ -116,7 +118,15 @@ def site_settings(root: Path) -> render.Settings:
         site_url=config["site_url"].rstrip("/") + "/",
         repo_url=config["extra"]["repo_url"],
         templates=root / "templates",
+        search_shard_pages=shard_pages(config["extra"].get("search_shard_pages", searchshards.SHARD_PAGES)),
     )
+
+
+def shard_pages(value: object) -> int:
+    """`extra.search_shard_pages` in mkdocs.yml: the most pages one Pagefind run indexes (searchshards.py)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise BuildFailed(f"mkdocs.yml: extra.search_shard_pages must be a whole number of pages ≥ 1, not {value!r}")
+    return value
 
 
 def slim_js(source: bytes) -> bytes:
@@ -202,13 +212,23 @@ def run_mkdocs(config: Path, out: Path, jobs: int | None = None) -> None:
         raise BuildFailed(f"mkdocs build --strict failed:\n{result.stdout}{result.stderr}")
 
 
-def run_pagefind(out: Path) -> str:
-    """Index the built HTML for search; returns Pagefind's summary."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(out), "--exclude-selectors", ".headerlink", "--quiet"]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+def run_pagefind(site: Path, bundle: Path) -> str:
+    """Index the HTML pages below `site` into the search bundle `bundle`; returns Pagefind's summary."""
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle.resolve())]
+    cmd += ["--exclude-selectors", ".headerlink", "--quiet"]
+    env = {**os.environ, **searchshards.PAGEFIND_ENV}
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
         raise BuildFailed(f"pagefind failed:\n{result.stdout}{result.stderr}")
     return result.stdout
+
+
+def search_shards(out: Path) -> list[str]:
+    """The bundles the rendered search page merges (`shards` in search/terms.json, written by searchindex.client_data),
+    the first being Pagefind's usual one."""
+    terms = out / "search" / "terms.json"
+    extra = json.loads(terms.read_text(encoding="utf-8")).get("shards", []) if terms.is_file() else []
+    return [searchshards.BUNDLE, *extra]
 
 
 def refuse_output(out: Path) -> None:
@@ -233,10 +253,24 @@ def run_tools(config: Path, out: Path) -> None:
 
 
 def index_search(out: Path) -> None:
-    """Pagefind's index of the built pages, then the search page's result cards taken from it (searchcards.py)."""
-    run_pagefind(out)
+    """Pagefind's index of the paper pages, in as many shards as the search page was rendered to merge
+    (searchshards.py says why and how), then the search page's result cards taken from it (searchcards.py)."""
+    bundles = search_shards(out)
+    pages = searchshards.indexed_pages(out)
+    if not pages:  # no paper yet: Pagefind indexes every page, as it does when no page is marked
+        bundles = bundles[:1]
+        run_pagefind(out, out / bundles[0])
+    else:
+        for bundle, part in zip(bundles, searchshards.split(pages, len(bundles)), strict=True):
+            # A fresh folder beside the site (hard links need the same file system), never one that already exists.
+            scratch = Path(tempfile.mkdtemp(prefix=".pagefind-pages-", dir=out.resolve().parent))
+            try:
+                searchshards.link_pages(out, part, scratch)
+                run_pagefind(scratch, out / bundle)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
     try:
-        searchcards.write_cards(out)
+        searchcards.write_cards(out, bundles)
     except searchcards.CardError as err:
         raise BuildFailed(f"search cards: {err}; pin the Pagefind version in requirements/ or update searchcards.py") from err
 

@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from paperkb import bibtex, charts, citation, csl, feeds, identifiers, listpages, ris, safetext, searchindex, urls
+from paperkb import bibtex, charts, citation, csl, feeds, identifiers, listpages, ris, safetext, searchindex, searchshards, urls
 from paperkb.kb import KnowledgeBase
 from paperkb.models import Paper, Topic
 
@@ -41,6 +41,7 @@ class Settings:
     feed_size: int = 50
     templates: Path = TEMPLATES
     preview: bool = False  # rendered for `paperkb serve`, which builds no search index
+    search_shard_pages: int = searchshards.SHARD_PAGES  # mkdocs.yml `extra.search_shard_pages` (searchshards.py)
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,7 @@ class SiteRenderer:
         out["search.md"] = self._render(
             "search.md.j2", "search.md", {"title": "搜索", "hide": ["toc"], "pkb_kind": "search"}, facets=searchindex.FACETS
         )
-        out["search/terms.json"] = searchindex.client_data(self.kb)
+        out["search/terms.json"] = searchindex.client_data(self.kb, self.settings.search_shard_pages)
         out["search/labels.json"] = searchindex.client_labels(self.kb)
         out.update(searchindex.concept_files(self.kb))
         out["list.md"] = self._render("list.md.j2", "list.md", {"title": "待读", "hide": ["toc"]})

@@ -55,15 +55,18 @@ def card_json(fragment: dict[str, Any]) -> bytes:
     return json.dumps(card(fragment), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def write_cards(site: Path) -> int:
-    """Write `search/cards/<id>.json` for every fragment Pagefind wrote into `site`; returns how many."""
-    fragments = site / "pagefind" / "fragment"
+def write_cards(site: Path, bundles: list[str] | None = None) -> int:
+    """Write `search/cards/<id>.json` for every fragment Pagefind wrote into the site's search bundles (all shards:
+    searchshards.py); returns how many. Two pages with one id would share a card, so that is refused."""
     out = site / "search" / "cards"
     out.mkdir(parents=True, exist_ok=True)
-    count = 0
-    for path in sorted(fragments.glob("*.pf_fragment")):
-        if not _ID.match(path.stem):
-            raise CardError(f"{path.name}: unexpected fragment name")
-        (out / f"{path.stem}.json").write_bytes(card_json(read_fragment(path.read_bytes(), path.name)))
-        count += 1
-    return count
+    seen: set[str] = set()
+    for bundle in bundles or ["pagefind"]:
+        for path in sorted((site / bundle / "fragment").glob("*.pf_fragment")):
+            if not _ID.match(path.stem):
+                raise CardError(f"{path.name}: unexpected fragment name")
+            if path.stem in seen:
+                raise CardError(f"{path.name}: two shards wrote a page of the same id")
+            seen.add(path.stem)
+            (out / f"{path.stem}.json").write_bytes(card_json(read_fragment(path.read_bytes(), path.name)))
+    return len(seen)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from paperkb import glossary, identifiers, safetext, searchterms
+from paperkb import glossary, identifiers, safetext, searchshards, searchterms
 from paperkb.kb import KnowledgeBase
 from paperkb.models import Paper
 
@@ -160,8 +160,9 @@ def topic_summary(intro: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def client_data(kb: KnowledgeBase) -> str:
-    """The search page's table: concepts for query rewriting, and names for facet labels and the topic group.
+def client_data(kb: KnowledgeBase, shard_pages: int = searchshards.SHARD_PAGES) -> str:
+    """The search page's table: concepts for query rewriting, names for facet labels and the topic group, and the
+    index shards to merge (searchshards.py; listed only when there is more than one, `paperkb build` reads them).
 
     Its size grows with the vocabularies (topics, tags, institutions, glossary), never with the number of papers.
     """
@@ -182,4 +183,7 @@ def client_data(kb: KnowledgeBase) -> str:
         "facetsUpfront": len(kb.papers) <= FACETS_UPFRONT_MAX,
         "commonPairs": searchterms.common_pairs(searchterms.pair_counts(map(_note_texts, kb.papers)), len(kb.papers)),
     }
+    shards = searchshards.bundle_dirs(searchshards.shard_count(len(kb.papers), shard_pages))[1:]
+    if shards:
+        data["shards"] = shards
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
