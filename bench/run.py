@@ -48,7 +48,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
 
-from paperkb import bibtex, build, render
+from paperkb import bibtex, build, render, searchcards, searchshards
 from paperkb.localserve import serve
 from paperkb.repository import load_kb
 
@@ -416,6 +416,40 @@ def stock_figures(root: Path, every_page_in_nav: bool) -> dict[str, Any]:
 # ---- Zensical ------------------------------------------------------------------------------------------------------------
 
 
+def one_index_figures(site: Path, opts: Options) -> dict[str, Any]:
+    """The same site searched through ONE Pagefind index instead of the build's shards (issue 15: "measure both"):
+    a hard-linked copy of the site whose bundle is rebuilt as a single index of every paper page, its indexing time
+    and memory measured like a build, and, with a browser, its first-search figures."""
+    copy = site.parent / "one-index-site"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, copy_function=os.link, ignore=shutil.ignore_patterns("pagefind", "cards"))
+    terms = copy / "search" / "terms.json"
+    data = json.loads(terms.read_text(encoding="utf-8"))
+    data.pop("shards", None)
+    terms.unlink()  # a hard link to the build's file: replaced, never written through
+    terms.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    pages = copy.parent / "one-index-pages"
+    shutil.rmtree(pages, ignore_errors=True)
+    pages.mkdir()
+    searchshards.link_pages(copy, searchshards.indexed_pages(copy), pages)
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str((copy / "pagefind").resolve())]
+    indexed = run([*cmd, "--exclude-selectors", ".headerlink", "--quiet"], env={**os.environ, **searchshards.PAGEFIND_ENV})
+    shutil.rmtree(pages, ignore_errors=True)
+    out: dict[str, Any] = {
+        "seconds": indexed.seconds,
+        "cpu_s": indexed.cpu_seconds,
+        "peak_mb": indexed.peak_tree_bytes / 2**20,
+        "exit": indexed.returncode,
+    }
+    if indexed.returncode == 0:
+        searchcards.write_cards(copy)
+        if opts.browser and browser_available():
+            out["search"] = search_figures(copy)
+    if not opts.keep:
+        shutil.rmtree(copy, ignore_errors=True)
+    return out
+
+
 def zensical_figures(root: Path, mkdocs_site: Path) -> dict[str, Any]:
     """Build the generated folder with Zensical and compare its pages with mkdocs' output."""
     exe = Path(sys.executable).with_name("zensical")
@@ -475,6 +509,8 @@ class Options:
     stock: bool = True
     lean: bool = False
     stock_nav_max_n: int = 1000
+    one_index_max_n: int = 10_000
+    shard_pages: int | None = None
     keep: bool = False
     workdir: Path | None = None
 
@@ -495,6 +531,10 @@ def measure(n: int, opts: Options, say: Callable[[str], None]) -> Row:
         f["load_before"] = os.getloadavg()[0]  # the machine is shared: every figure is read with the load beside it
         f["generate_s"], _ = timed(lambda: generate.generate(root, n))
         say(f"N={n}: generated in {f['generate_s']:.1f}s")
+        if opts.shard_pages:  # another shard size than searchshards.SHARD_PAGES (mkdocs.yml extra.search_shard_pages)
+            config = root / "mkdocs.yml"
+            text = config.read_text(encoding="utf-8")
+            config.write_text(text.replace("\nextra:\n", f"\nextra:\n  search_shard_pages: {opts.shard_pages}\n", 1), encoding="utf-8")
 
         check = run(paperkb(root, "check"))
         f["check_s"], f["check_exit"], f["check_cpu_s"] = check.seconds, check.returncode, check.cpu_seconds
@@ -542,6 +582,12 @@ def measure(n: int, opts: Options, say: Callable[[str], None]) -> Row:
             f["search"] = search_figures(site)
             found = (f"{q} {s['fetched_kb']:.0f} KB p@10 {s['hits']}/{s['ideal']}" for q, s in f["search"].items())
             say(f"N={n}: search " + ", ".join(found))
+
+        f["shards"] = len(build.search_shards(site))
+        if f["shards"] > 1 and n <= opts.one_index_max_n:
+            f["one_index"] = one_index_figures(site, opts)
+            one = f["one_index"]
+            say(f"N={n}: one Pagefind index instead of {f['shards']} shards: {one['seconds']:.1f}s, peak {one['peak_mb']:.0f} MB")
 
         if opts.stock:
             f["stock"] = stock_figures(root, every_page_in_nav=False)
@@ -652,6 +698,14 @@ def table(rows: list[Row]) -> str:
         ("largest index page (KB)", lambda r: _fmt(get(r, "html", "index_max_kb"), ".1f")),
         ("home page (KB)", lambda r: _fmt(get(r, "html", "home_kb"), ".1f")),
         ("Pagefind index (MB / files)", lambda r: f"{_fmt(get(r, 'pagefind_mb'), '.1f')} / {_fmt(get(r, 'pagefind_files'))}"),
+        ("  index shards (searchshards.py; `--shard-pages`)", lambda r: _fmt(get(r, "shards"))),
+        (
+            "  ONE index instead, same pages: Pagefind (s) [CPU s] / peak (MB)",
+            lambda r: (
+                f"{_fmt(get(r, 'one_index', 'seconds'), '.1f')} [{_fmt(get(r, 'one_index', 'cpu_s'), '.1f')}]"
+                f" / {_fmt(get(r, 'one_index', 'peak_mb'), '.0f')}"
+            ),
+        ),
     ]
     for q in generate.QUERIES:
         lines.append(
@@ -670,6 +724,17 @@ def table(rows: list[Row]) -> str:
                 lambda r, q=q: (
                     f"{_fmt(get(r, 'search', q.text, 'hits'))}/{_fmt(get(r, 'search', q.text, 'ideal'))} "
                     f"({_fmt(get(r, 'search', q.text, 'matches'))})"
+                ),
+            )
+        )
+    for q in generate.QUERIES:
+        lines.append(
+            (
+                f"  ONE index instead: `{q.text}` KB fetched (requests), relevant in top 10",
+                lambda r, q=q: (
+                    f"{_fmt(get(r, 'one_index', 'search', q.text, 'fetched_kb'), '.0f')}"
+                    f" ({_fmt(get(r, 'one_index', 'search', q.text, 'requests'))}),"
+                    f" {_fmt(get(r, 'one_index', 'search', q.text, 'hits'))}/{_fmt(get(r, 'one_index', 'search', q.text, 'ideal'))}"
                 ),
             )
         )
@@ -736,6 +801,13 @@ def main(argv: list[str] | None = None) -> int:
         default=1000,
         help="build stock Material with every page in the nav only up to this N (quadratic: ~48 min at 10,000; default 1000)",
     )
+    parser.add_argument(
+        "--one-index-max-n",
+        type=int,
+        default=10_000,
+        help="where the build shards the index, also measure ONE index of the same pages up to this N (default 10000)",
+    )
+    parser.add_argument("--shard-pages", type=int, help="pages per search index shard (default: searchshards.SHARD_PAGES)")
     parser.add_argument("--results", type=Path, default=BENCH / "results.md", help="where to write the Markdown results")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects (their paths are printed)")
     parser.add_argument("--workdir", type=Path, help="parent folder for the scratch projects (default: the system temp folder)")
@@ -751,6 +823,8 @@ def main(argv: list[str] | None = None) -> int:
         stock=not args.no_stock,
         lean=args.lean,
         stock_nav_max_n=args.stock_nav_max_n,
+        one_index_max_n=args.one_index_max_n,
+        shard_pages=args.shard_pages,
         keep=args.keep,
         workdir=args.workdir,
     )

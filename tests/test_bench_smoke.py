@@ -20,7 +20,10 @@ pytestmark = pytest.mark.slow
 def test_quick_benchmark_produces_a_sane_table(tmp_path: Path) -> None:
     results = tmp_path / "results.md"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--results", str(results), "--workdir", str(tmp_path)],
+        [
+            *(sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--shard-pages", "20"),
+            *("--results", str(results), "--workdir", str(tmp_path)),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -46,6 +49,13 @@ def test_quick_benchmark_produces_a_sane_table(tmp_path: Path) -> None:
         for query, figures in row["search"].items():
             assert figures["requests"] > 0 and figures["fetched_kb"] > 0, query
             assert 0 <= figures["hits"] <= figures["ideal"] <= 10, query
+    # Sharded (50 pages, 20 a shard), and measured again as one index of the same pages (issue 15: "measure both").
+    assert row["shards"] == 3
+    assert row["one_index"]["exit"] == 0 and row["one_index"]["peak_mb"] > 10
+    if "search" in row:
+        assert row["one_index"]["search"].keys() == row["search"].keys()
+        for query, figures in row["one_index"]["search"].items():
+            assert figures["matches"] == row["search"][query]["matches"], query  # the same pages found
     # The stock baseline (issue 15): the same pages with stock mkdocs-material, out of the nav and all in it.
     for key in ("stock", "stock_nav"):
         assert row[key]["returncode"] == 0 and "error" not in row[key], row[key]

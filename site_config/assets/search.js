@@ -256,6 +256,18 @@ async function rank(query, filters = {}) {
     const keep = new Set(exact.results.map((r) => r.id));
     return { results: ranked.results.filter((r) => keep.has(r.id)), filters: exact.filters };
   };
+  // Several terms: the same fall-back can let a term that is in no page of one index shard (searchshards.py) match its
+  // look-alikes there, so only pages that have every term exactly are kept. The facet counts come from the ranked
+  // search when nothing was dropped (always, where every term is indexed); otherwise from the rarest term's exact search.
+  const everyTerm = async (terms) => {
+    const words = terms.split(" ");
+    const [ranked, ...exact] = await Promise.all([pf.search(terms, options), ...words.map((w) => pf.search(`"${w}"`, options))]);
+    const keep = exact.map((e) => new Set(e.results.map((r) => r.id)));
+    const results = ranked.results.filter((r) => keep.every((k) => k.has(r.id)));
+    if (results.length === ranked.results.length) return ranked;
+    const rarest = exact.reduce((a, b) => (b.results.length < a.results.length ? b : a));
+    return { results, filters: rarest.filters };
+  };
   const single = rw.terms && !rw.terms.includes(" ");
   // A query that is one institution: its own papers first (Pagefind's filter), then pages that mention it.
   const only = single && rw.concepts.length === 1 ? rw.concepts[0].institution : null;
@@ -270,7 +282,7 @@ async function rank(query, filters = {}) {
   const [byId, byOwn, byText, byLiteral, ...byDefining] = await Promise.all([
     ident ? exactly(ident) : null,
     own ? pf.search(rw.terms, { filters: own }) : null,
-    rw.terms ? (single ? exactly(rw.terms) : pf.search(rw.terms, options)) : null,
+    rw.terms ? (single ? exactly(rw.terms) : everyTerm(rw.terms)) : null,
     literal ? exactly(literal) : null,
     ...defining.map((token) => exactly(token)),
   ]);
