@@ -167,6 +167,26 @@ def test_a_sharded_index_finds_the_same_papers_as_one_index(visit: Any, base_url
 
 
 @pytest.mark.slow
+def test_a_result_whose_id_two_shards_share_is_shown_from_its_own_fragment(visit: Any, sharded_site: Path) -> None:
+    from sitetools import serve
+
+    from paperkb import searchcards
+
+    cards = sharded_site / "search" / "cards"
+    [lora] = [p for p in cards.glob("*.json") if json.loads(p.read_text())["url"] == "/papers/lora/"]
+    kept = lora.read_bytes()
+    lora.write_bytes(searchcards.SHARED)  # as write_cards marks an id two shards gave to different pages
+    try:
+        with serve(sharded_site) as shard_url:
+            ranked, _ = _results(visit, shard_url, "LoRA")
+            assert ranked[0] == "/papers/lora/"
+            first = visit.page.locator(".pkb-result").first.inner_text()
+            assert "LoRA" in first and "Low-Rank Adaptation" in first
+    finally:
+        lora.write_bytes(kept)
+
+
+@pytest.mark.slow
 def test_named_papers_stay_where_the_search_tests_require_over_shards(visit: Any, sharded_site: Path) -> None:
     from sitetools import serve
     from test_search import NAMED

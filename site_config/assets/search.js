@@ -406,7 +406,8 @@ function renderTopics(rw) {
 // A result's URL and meta from its small card file (paperkb/searchcards.py), not from Pagefind's fragment, which also
 // holds the page's whole indexed text: ten fragments were the largest part of a first search at 10,000 papers.
 const cardData = (result) => fetch(new URL(`../search/cards/${encodeURIComponent(result.id)}.json`, here))
-  .then((r) => (r.ok ? r.json() : result.data()));
+  .then((r) => (r.ok ? r.json() : result.data()))
+  .then((card) => (card.shared ? result.data() : card));  // an id two index shards share: searchcards.SHARED
 
 async function card(result) {
   const d = await cardData(result);

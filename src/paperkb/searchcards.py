@@ -55,18 +55,26 @@ def card_json(fragment: dict[str, Any]) -> bytes:
     return json.dumps(card(fragment), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+# The card of an id that two index shards gave to different pages: the search page then reads that result's own
+# fragment, which Pagefind loads from the right shard.
+SHARED = b'{"shared":true}'
+
+
 def write_cards(site: Path, bundles: list[str] | None = None) -> int:
     """Write `search/cards/<id>.json` for every fragment Pagefind wrote into the site's search bundles (all shards:
-    searchshards.py); returns how many. Two pages with one id would share a card, so that is refused."""
+    searchshards.py); returns how many pages have a card of their own.
+
+    Pagefind's page ids are short hashes, unique within one index only: at 30,000 pages two shards can give the same
+    id to two pages (about one such pair is expected there). Such an id gets the `SHARED` card instead."""
     out = site / "search" / "cards"
     out.mkdir(parents=True, exist_ok=True)
-    seen: set[str] = set()
+    cards: dict[str, bytes] = {}
     for bundle in bundles or ["pagefind"]:
         for path in sorted((site / bundle / "fragment").glob("*.pf_fragment")):
             if not _ID.match(path.stem):
                 raise CardError(f"{path.name}: unexpected fragment name")
-            if path.stem in seen:
-                raise CardError(f"{path.name}: two shards wrote a page of the same id")
-            seen.add(path.stem)
-            (out / f"{path.stem}.json").write_bytes(card_json(read_fragment(path.read_bytes(), path.name)))
-    return len(seen)
+            card = card_json(read_fragment(path.read_bytes(), path.name))
+            cards[path.stem] = SHARED if path.stem in cards and cards[path.stem] != card else card
+    for name, card in cards.items():
+        (out / f"{name}.json").write_bytes(card)
+    return sum(card != SHARED for card in cards.values())
