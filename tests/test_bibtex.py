@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from paperkb import cli
 from paperkb.bibimport import bibtex_authors, latex_to_text
-from paperkb.bibtex import FIELD_ORDER, bibtex_name, export_bibtex, latex_escape
+from paperkb.bibtex import FIELD_ORDER, bibtex_name, entry_for, export_bibtex, latex_escape
 from paperkb.citation import citation_keys
 from paperkb.models import Paper
 from paperkb.repository import load_kb
@@ -464,3 +464,26 @@ def test_a_team_report_is_cited_with_the_team_as_one_corporate_author() -> None:
     assert entry.key.startswith("qwen2019")
     people = report.model_copy(update={"authors": ["An Yang"]})
     assert parse(export_bibtex(kb, [people])).entries[0].fields_dict["author"].value == "Yang, An"
+
+
+def test_writing_in_place_gives_bibtexparsers_default_output_every_time() -> None:
+    """The export lets bibtexparser enclose values in place instead of deep-copying every block (issue 15); the file is
+    the one the default, copying stack writes, and a second export is not enclosed twice."""
+    from bibtexparser.entrypoint import write_string
+    from bibtexparser.writer import BibtexFormat
+    from conftest import ROOT
+
+    from paperkb.citation import keys_for
+    from paperkb.repository import load_kb
+
+    kb, _ = load_kb(ROOT)
+    assert kb is not None
+    ours = export_bibtex(kb, kb.papers)
+    assert export_bibtex(kb, kb.papers) == ours
+    keys = keys_for(kb, kb.papers)
+    library = Library()
+    for paper in sorted(kb.papers, key=lambda p: keys[p.id]):
+        library.add(entry_for(kb, paper, keys[paper.id]))
+    fmt = BibtexFormat()  # type: ignore[no-untyped-call]
+    fmt.indent, fmt.block_separator = "  ", "\n"
+    assert write_string(library, bibtex_format=fmt) == ours

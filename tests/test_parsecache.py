@@ -114,3 +114,19 @@ def test_a_scratch_copy_reads_the_checkouts_cache_and_writes_none(toy: Path, cac
         repository.parse_file = real  # type: ignore[assignment]
     assert parsed == ["papers/lora.yaml"]
     assert sorted(cache_dir.iterdir()) == before
+
+
+def test_string_problems_and_near_duplicates_come_back_from_the_cache(toy: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the cache keeps beside each file (its string problems, what near-duplicate matching compares) is reported
+    on a warm run exactly as when every file is parsed."""
+    lora = (toy / "papers" / "lora.yaml").read_text(encoding="utf-8")
+    (toy / "papers" / "lora.yaml").write_text(lora.replace("short_name: LoRA", "short_name: Lo\u200bRA"), encoding="utf-8")
+    copy = lora.replace("id: lora", "id: lora-again").replace('arxiv: "2106.09685"', 'arxiv: "2106.09686"')
+    (toy / "papers" / "lora-again.yaml").write_text(copy, encoding="utf-8")
+    _, cold, parsed = _load(toy)
+    _, warm, parsed_again = _load(toy)
+    monkeypatch.setenv("PAPERKB_CACHE", "off")
+    _, uncached, _ = _load(toy)
+    assert parsed > 5 and parsed_again == 0
+    assert any("U+200B" in p for p in warm) and any("likely the same paper" in p for p in warm)
+    assert warm == cold == uncached

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, TOY, golden
@@ -106,3 +107,28 @@ def test_limitations_get_their_own_section_only_when_written(site: dict[str, str
     lora, qlora = site["papers/lora.md"], site["papers/qlora.md"]
     assert "## 局限" in lora and "笔者注：秩" in lora.split("## 局限", 1)[1].split("##", 1)[0]
     assert "## 局限" not in qlora
+
+
+def test_remembered_search_tokens_follow_the_record_and_the_vocabularies(toy: Path) -> None:
+    """Live preview remembers each paper's search tokens (render._TERMS); a change to the record or to a vocabulary
+    (here a topic's name, which a paper's title tokens include) gives the tokens a fresh computation gives."""
+    from paperkb import searchindex
+    from paperkb.render import SiteRenderer
+
+    def terms(root: Path) -> tuple[Any, Any]:
+        kb, _ = load_kb(root)
+        assert kb is not None
+        renderer = SiteRenderer(kb)
+        paper = kb.paper_by_id["lora"]
+        return renderer._paper_terms(paper), searchindex.paper_terms(kb, paper, renderer.keys["lora"])
+
+    before, fresh = terms(toy)
+    assert before == fresh
+    topic = toy / "topics" / "peft.yaml"
+    topic.write_text(topic.read_text(encoding="utf-8").replace("name: 参数高效微调", "name: 旁路微调"), encoding="utf-8")
+    after, fresh = terms(toy)
+    assert after == fresh != before
+    record = toy / "papers" / "lora.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("short_name: LoRA", "short_name: LoRA2"), encoding="utf-8")
+    again, fresh = terms(toy)
+    assert again == fresh != after

@@ -226,3 +226,13 @@ def test_a_collection_without_papers_still_gets_a_search_index(tmp_path: Path) -
     site = build_site(project, project / "site")
     assert (site / "pagefind" / "pagefind.js").is_file()
     assert _entry(site / "pagefind")["languages"]  # Pagefind indexed the pages there are, as before
+
+
+@pytest.mark.parametrize("shards", [["../../etc"], ["pagefind/shard/2"], ["pagefind/shard/1", "pagefind/shard/1"], "x"])
+def test_the_build_writes_only_to_the_bundles_it_rendered(tmp_path: Path, shards: object) -> None:
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "terms.json").write_text(json.dumps({"shards": shards}))
+    with pytest.raises(build.BuildFailed, match="`shards` must be"):
+        build.search_shards(tmp_path)
+    (tmp_path / "search" / "terms.json").write_text(json.dumps({"shards": ["pagefind/shard/1", "pagefind/shard/2"]}))
+    assert build.search_shards(tmp_path) == ["pagefind", "pagefind/shard/1", "pagefind/shard/2"]

@@ -38,6 +38,7 @@ from urllib.parse import quote
 
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
+from bibtexparser.middlewares import default_unparse_stack
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
@@ -276,4 +277,6 @@ def export_bibtex(kb: KnowledgeBase, papers: Iterable[Paper]) -> str:
     fmt = BibtexFormat()  # type: ignore[no-untyped-call]  # bibtexparser leaves __init__ unannotated
     fmt.indent = "  "
     fmt.block_separator = "\n"
-    return write_string(library, bibtex_format=fmt)
+    # The library is ours and dropped after writing, so bibtexparser may enclose values in place: its default stack
+    # deep-copies every block first, which was most of the export's time (issue 15: 4.3 s at 10,000 papers).
+    return write_string(library, unparse_stack=default_unparse_stack(allow_inplace_modification=True), bibtex_format=fmt)

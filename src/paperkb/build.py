@@ -228,7 +228,10 @@ def search_shards(out: Path) -> list[str]:
     the first being Pagefind's usual one."""
     terms = out / "search" / "terms.json"
     extra = json.loads(terms.read_text(encoding="utf-8")).get("shards", []) if terms.is_file() else []
-    return [searchshards.BUNDLE, *extra]
+    expected = searchshards.bundle_dirs(len(extra) + 1)
+    if extra != expected[1:]:  # the output folders Pagefind writes to: never a path the file does not imply
+        raise BuildFailed(f"{terms}: `shards` must be {expected[1:]}, not {extra!r}; build again from a clean --out")
+    return expected
 
 
 def refuse_output(out: Path) -> None:

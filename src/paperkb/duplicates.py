@@ -10,7 +10,7 @@ touched, and put an error on a record that was right. Pure: files in, problems o
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from paperkb import identifiers, neardup
@@ -59,14 +59,22 @@ def item(where: str, title: Any, authors: Any, year: Any) -> neardup.Item | None
     return neardup.Item(where, title, names, year if isinstance(year, int) and not isinstance(year, bool) else None)
 
 
-def likely_duplicates(papers: list[RecordFile], focus: Collection[str]) -> list[Problem]:
+def item_of(file: RecordFile) -> neardup.Item | None:
+    """`item` of one record file: a pure function of the file, kept in the parse cache beside it."""
+    return item(file.path, _raw(file, "title"), _raw(file, "authors"), _raw(file, "year"))
+
+
+def likely_duplicates(
+    papers: list[RecordFile], focus: Collection[str], near: Mapping[str, neardup.Item | None] | None = None
+) -> list[Problem]:
     """A warning on the newer of two records that look like the same paper (neardup), naming the other file.
 
-    One warning per file at most, so a group of 3,000 copies costs 2,999 bounded warnings.
+    One warning per file at most, so a group of 3,000 copies costs 2,999 bounded warnings. `near`: each file's
+    `item_of` by path, where the caller has it already (the parse cache); computed here for the others.
     """
     files, items = [], []
     for file in sorted(papers, key=lambda f: blame_order(f, focus)):  # the record to keep first: pairs blame the later
-        found = item(file.path, _raw(file, "title"), _raw(file, "authors"), _raw(file, "year"))
+        found = near[file.path] if near is not None and file.path in near else item_of(file)
         if found is not None:
             files.append(file)
             items.append(found)

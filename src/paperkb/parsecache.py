@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 KEEP = 16  # cache files kept (one per checkout); the least recently used beyond this are deleted
-FORMAT = 1
+FORMAT = 2  # 2: (file, problems with its string problems, near-duplicate item)
 
 
 @cache

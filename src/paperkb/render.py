@@ -11,6 +11,7 @@ whatever the number of papers.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 from collections import Counter
@@ -91,6 +92,9 @@ def _json_front_matter(meta: dict[str, Any]) -> str:
 # grow without limit.
 _MEMO_SIZE = 50_000
 _BIBTEX: dict[tuple[str, str, str], str] = {}
+# A paper's search tokens depend on the record, its citation key and the vocabularies (topics, tags, institutions,
+# glossary): a third of a re-render at 1,000 papers when computed again for every paper.
+_TERMS: dict[tuple[str, str, str], searchindex.PaperTerms] = {}
 _notes_html = functools.lru_cache(maxsize=_MEMO_SIZE)(safetext.notes_html)
 _tldr_html = functools.lru_cache(maxsize=_MEMO_SIZE)(safetext.tldr_html)
 
@@ -157,7 +161,7 @@ class SiteRenderer:
                 "limitations": _notes_html(paper.notes.limitations) if paper.notes.limitations else Markup(""),
             },
             bibtex=self._paper_bibtex(paper),
-            terms=searchindex.paper_terms(self.kb, paper, self.keys[paper.id]),
+            terms=self._paper_terms(paper),
             filters=searchindex.paper_filters(self.kb, paper),
             author_links=[(name, self.author_slugs[name]) for name in paper.authors or []],
             topic_names=" · ".join(self.kb.topic_by_id[t].name for t in paper.topics),
@@ -166,6 +170,22 @@ class SiteRenderer:
     @cached_property
     def author_slugs(self) -> dict[str, str]:
         return listpages.author_slugs(self.kb)
+
+    @cached_property
+    def _vocabulary(self) -> str:
+        """What search tokens depend on besides the record: every topic, tag, institution and glossary entry."""
+        kb = self.kb
+        parts = [m.model_dump_json() for group in (kb.topics, kb.tags, kb.institutions, kb.glossary) for m in group]
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+    def _paper_terms(self, paper: Paper) -> searchindex.PaperTerms:
+        """`searchindex.paper_terms`, remembered across renders in the same process (see `_TERMS`)."""
+        memo = (self._vocabulary, paper.model_dump_json(), self.keys[paper.id])
+        if memo not in _TERMS:
+            if len(_TERMS) >= _MEMO_SIZE:
+                _TERMS.clear()
+            _TERMS[memo] = searchindex.paper_terms(self.kb, paper, self.keys[paper.id])
+        return _TERMS[memo]
 
     def _paper_bibtex(self, paper: Paper) -> str:
         """`export_bibtex(kb, [paper])`, remembered across renders in the same process (see `_BIBTEX`)."""

@@ -23,11 +23,26 @@ def page_dir(src: str) -> str:
     return stem + "/"
 
 
+def relpath(target: str, base: str) -> str:
+    """`posixpath.relpath(target or ".", base or ".")` for the site's relative paths, without its two `abspath` calls
+    (a tenth of rendering the site: every page links to dozens of others); anything unusual goes to posixpath."""
+    t = [part for part in target.split("/") if part]
+    b = [part for part in base.split("/") if part]
+    if target.startswith("/") or base.startswith("/") or any(part in {".", ".."} for part in (*t, *b)):
+        return posixpath.relpath(target or ".", base or ".")
+    common = 0
+    for x, y in zip(t, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return "/".join([".."] * (len(b) - common) + t[common:]) or "."
+
+
 def rel(from_src: str, to: str) -> str:
     """Relative URL from the page built from `from_src` to `to` (a page source `x.md` or a file path like `bib/x.bib`)."""
     target = page_dir(to) if to.endswith(".md") else to
     base = page_dir(from_src)
-    out = posixpath.relpath(target or ".", base or ".")
+    out = relpath(target, base)
     if to.endswith(".md"):
         out = "./" if out == "." else out + "/"
     return out
