@@ -836,9 +836,19 @@ def main(argv: list[str] | None = None) -> int:
         saved = [row for path in args.from_json for row in json.loads(path.read_text(encoding="utf-8"))["rows"]]
         rows = [Row(row.pop("n"), row) for row in saved]
     else:
-        rows = [measure(n, opts, say) for n in sizes]
-    text = table(rows)
+        rows = []
+        for n in sizes:  # each N written as soon as it is measured: a failure at 30,000 keeps 1,000 and 10,000
+            rows.append(measure(n, opts, say))
+            write_report(args, argv, rows)
+    text = write_report(args, argv, rows)
     print(text)
+    say(f"wrote {args.results}")
+    return 0
+
+
+def write_report(args: argparse.Namespace, argv: list[str] | None, rows: list[Row]) -> str:
+    """bench/results.md (the table, the machine, the command) and results.json (every figure) for `rows`."""
+    text = table(rows)
     report = (
         "# paperkb benchmark results\n\n"
         f"Machine: {machine()}.\n\n"
@@ -855,8 +865,7 @@ def main(argv: list[str] | None = None) -> int:
         + "\n",
         encoding="utf-8",
     )
-    say(f"wrote {args.results}")
-    return 0
+    return text
 
 
 if __name__ == "__main__":
