@@ -133,6 +133,11 @@ def test_a_code_span_shows_dollars_and_brackets_as_typed(code: str) -> None:
     assert safetext.notes_html(f"`{code}`") == f"<p><code>{code}</code></p>"
 
 
+def test_an_indented_code_block_shows_ampersands_and_angle_brackets_once_escaped() -> None:
+    """Python-Markdown escapes `&` again inside its own code blocks; the text must read as typed, not `&amp;amp;`."""
+    assert safetext.notes_html("    a & b <c>") == "<code>a &amp; b &lt;c&gt;\n</code>"
+
+
 def test_a_backtick_run_without_its_closing_run_is_shown_as_typed() -> None:
     assert safetext.notes_html("a `` b") == "<p>a `` b</p>"
 
