@@ -153,6 +153,13 @@ def test_brackets_are_shown_as_typed_and_never_make_a_link(note: str) -> None:
 
 def test_windows_line_ends_split_lines_like_unix_ones() -> None:
     assert safetext.notes_html("a\r\nb") == "<p>a</p>\n<p>b</p>"
+    # A lone `-` is no list item; with the `\r` left on, `-\r` would read as one and swallow the next line.
+    assert safetext.notes_html("-\r\n  b") == "<p>-</p>\n<p>b</p>"
+
+
+def test_a_formula_with_many_primes_is_still_a_formula() -> None:
+    """Quotes stay characters before the formula's 300-character bound is counted: `'` is one, not six (`&#x27;`)."""
+    assert safetext.notes_html("$" + "f'" * 60 + "$").startswith('<p><span class="pkb-math"><math display="inline">')
 
 
 def test_typed_placeholder_characters_are_shown_and_never_replaced_by_a_formula() -> None:
