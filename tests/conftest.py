@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,21 @@ def golden(path: Path, actual: str, update: bool) -> None:
         path.write_text(actual, encoding="utf-8")
         return
     assert actual == path.read_text(encoding="utf-8"), f"{path} differs; if the change is intended run pytest --update-golden"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_render_memos() -> None:
+    """Every test renders for itself: render.py remembers notes, tl;drs and BibTeX entries across renders in a process.
+
+    The memos are for live preview; across tests they let a test pass on what an earlier test rendered without running
+    the code it names. mutmut forks its mutant runs from the process that ran the whole suite once, so a memo filled
+    there made every change to the memoised functions look unnoticed (tests/mutation/README.md).
+    """
+    render = sys.modules.get("paperkb.render")  # not imported yet: nothing remembered
+    if render is not None:
+        render._notes_html.cache_clear()
+        render._tldr_html.cache_clear()
+        render._BIBTEX.clear()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

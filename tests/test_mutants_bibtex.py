@@ -1,0 +1,31 @@
+"""BibTeX encoding rules that mutation testing found unguarded in bibtex.py (tests/mutation/README.md)."""
+
+from __future__ import annotations
+
+import pytest
+from citation_helpers import cite_kb
+
+from paperkb import bibtex
+
+
+def test_a_comma_after_the_last_word_of_a_name_is_braced_too() -> None:
+    """BibTeX splits a name at every top-level comma, wherever it is."""
+    assert bibtex.latex_escape("a, b,", name=True) == "a{,} b{,}"
+
+
+def test_an_author_name_without_a_visible_character_is_reported_as_a_bug() -> None:
+    with pytest.raises(ValueError, match=r"^bug: author name ' \\x00 ' has no visible character$"):
+        bibtex.bibtex_name(" \x00 ")
+
+
+@pytest.mark.parametrize("key", ["LoRA", "-lora", "", "lo ra"])
+def test_a_citation_key_that_is_not_lower_case_ascii_is_reported_as_a_bug(key: str) -> None:
+    kb = cite_kb()
+    with pytest.raises(ValueError, match=rf"^bug: citation key {key!r} is not lower-case ASCII$"):
+        bibtex.entry_for(kb, kb.paper_by_id["lora"], key)
+
+
+@pytest.mark.parametrize("value", ["}{", "{", "}", "{}}{"])
+def test_the_brace_check_refuses_any_value_whose_braces_do_not_balance(value: str) -> None:
+    with pytest.raises(ValueError, match=r"^bug: encoding 'src' gave unbalanced braces: "):
+        bibtex._check_balanced(value, "src")
