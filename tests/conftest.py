@@ -62,6 +62,7 @@ def _fresh_render_memos() -> None:
         render._notes_html.cache_clear()
         render._tldr_html.cache_clear()
         render._BIBTEX.clear()
+        render._TERMS.clear()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
