@@ -248,6 +248,9 @@ class SiteRenderer:
         pages = _paginate(papers, CARDS_PER_PAGE)
         targets = [urls.topic_page(topic.id, n, own_only) for n in range(1, len(pages) + 1)]
         subtree = {t.id for t in self.kb.subtree(topic.id)}
+        # The filter form is the same on every page of the listing: counted once, not once a page (that was quadratic
+        # in a topic's size, and made `render_site` at 30,000 papers 4.6 times that at 10,000).
+        facets = listpages.facet_options(self.kb, self.kb.papers_under(topic.id), {"topic": topic.id})
         out = {}
         for n, chunk in enumerate(pages, 1):
             here = targets[n - 1]
@@ -274,7 +277,7 @@ class SiteRenderer:
                 children=self.kb.children.get(topic.id, []),
                 counts={c.id: len(self.kb.papers_under(c.id)) for c in self.kb.children.get(topic.id, [])},
                 path=self.kb.topic_path(topic.id),
-                facets=listpages.facet_options(self.kb, self.kb.papers_under(topic.id), {"topic": topic.id}),
+                facets=facets,
             )
         return out
 
