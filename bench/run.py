@@ -707,37 +707,33 @@ def table(rows: list[Row]) -> str:
             ),
         ),
     ]
-    for q in generate.QUERIES:
-        lines.append(
-            (
-                f"first search `{q.text}`: KB fetched / gzip / of it index (requests)",
-                lambda r, q=q: (
-                    f"{_fmt(get(r, 'search', q.text, 'fetched_kb'), '.0f')} / {_fmt(get(r, 'search', q.text, 'fetched_gzip_kb'), '.0f')}"
-                    f" / {_fmt(get(r, 'search', q.text, 'index_kb'), '.0f')} ({_fmt(get(r, 'search', q.text, 'requests'))})"
-                ),
-            )
-        )
-    for q in generate.QUERIES:
-        lines.append(
-            (
-                f"`{q.text}`: relevant in top 10 / ideal (matches)",
-                lambda r, q=q: (
-                    f"{_fmt(get(r, 'search', q.text, 'hits'))}/{_fmt(get(r, 'search', q.text, 'ideal'))} "
-                    f"({_fmt(get(r, 'search', q.text, 'matches'))})"
-                ),
-            )
-        )
-    for q in generate.QUERIES:
-        lines.append(
-            (
-                f"  ONE index instead: `{q.text}` KB fetched (requests), relevant in top 10",
-                lambda r, q=q: (
-                    f"{_fmt(get(r, 'one_index', 'search', q.text, 'fetched_kb'), '.0f')}"
-                    f" ({_fmt(get(r, 'one_index', 'search', q.text, 'requests'))}),"
-                    f" {_fmt(get(r, 'one_index', 'search', q.text, 'hits'))}/{_fmt(get(r, 'one_index', 'search', q.text, 'ideal'))}"
-                ),
-            )
-        )
+
+    def per_query(label: str, cell: Callable[[Row, str], str]) -> None:
+        """One line per planted query: `label` with `{q}` for the query's text."""
+        lines.extend((label.format(q=q.text), lambda r, t=q.text: cell(r, t)) for q in generate.QUERIES)
+
+    def search(r: Row, t: str, key: str, spec: str = "", where: tuple[str, ...] = ("search",)) -> str:
+        return _fmt(get(r, *where, t, key), spec) if spec else _fmt(get(r, *where, t, key))
+
+    per_query(
+        "first search `{q}`: KB fetched / gzip / of it index (requests)",
+        lambda r, t: (
+            f"{search(r, t, 'fetched_kb', '.0f')} / {search(r, t, 'fetched_gzip_kb', '.0f')}"
+            f" / {search(r, t, 'index_kb', '.0f')} ({search(r, t, 'requests')})"
+        ),
+    )
+    per_query(
+        "`{q}`: relevant in top 10 / ideal (matches)",
+        lambda r, t: f"{search(r, t, 'hits')}/{search(r, t, 'ideal')} ({search(r, t, 'matches')})",
+    )
+    one = ("one_index", "search")
+    per_query(
+        "  ONE index instead: `{q}` KB fetched (requests), relevant in top 10",
+        lambda r, t: (
+            f"{search(r, t, 'fetched_kb', '.0f', one)} ({search(r, t, 'requests', '', one)}),"
+            f" {search(r, t, 'hits', '', one)}/{search(r, t, 'ideal', '', one)}"
+        ),
+    )
     lines += [
         ("`export_bibtex`, all papers (s)", lambda r: _fmt(get(r, "bibtex_export_s"))),
         ("`paperkb bib --out`, all papers (s) [CPU s]", lambda r: _with_cpu(r, "bib_cmd_s", "bib_cmd_cpu_s")),
