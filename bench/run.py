@@ -432,8 +432,8 @@ def one_index_figures(site: Path, opts: Options) -> dict[str, Any]:
     shutil.rmtree(pages, ignore_errors=True)
     pages.mkdir()
     searchshards.link_pages(copy, searchshards.indexed_pages(copy), pages)
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str((copy / "pagefind").resolve())]
-    indexed = run([*cmd, "--exclude-selectors", ".headerlink", "--quiet"], env={**os.environ, **searchshards.PAGEFIND_ENV})
+    cmd, env = build.pagefind_command(pages, copy / "pagefind")
+    indexed = run(cmd, env=env)
     shutil.rmtree(pages, ignore_errors=True)
     out: dict[str, Any] = {
         "seconds": indexed.seconds,

@@ -212,11 +212,17 @@ def run_mkdocs(config: Path, out: Path, jobs: int | None = None) -> None:
         raise BuildFailed(f"mkdocs build --strict failed:\n{result.stdout}{result.stderr}")
 
 
-def run_pagefind(site: Path, bundle: Path) -> str:
-    """Index the HTML pages below `site` into the search bundle `bundle`; returns Pagefind's summary."""
+def pagefind_command(site: Path, bundle: Path) -> tuple[list[str], dict[str, str]]:
+    """The Pagefind run that indexes the HTML pages below `site` into the bundle `bundle`, and its environment
+    (bench/run.py measures the very same run)."""
     cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle.resolve())]
     cmd += ["--exclude-selectors", ".headerlink", "--quiet"]
-    env = {**os.environ, **searchshards.PAGEFIND_ENV}
+    return cmd, {**os.environ, **searchshards.PAGEFIND_ENV}
+
+
+def run_pagefind(site: Path, bundle: Path) -> str:
+    """Index the HTML pages below `site` into the search bundle `bundle`; returns Pagefind's summary."""
+    cmd, env = pagefind_command(site, bundle)
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
         raise BuildFailed(f"pagefind failed:\n{result.stdout}{result.stderr}")
