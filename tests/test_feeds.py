@@ -43,7 +43,10 @@ def test_feed_entries_carry_title_authors_summary_and_topics() -> None:
     assert not parsed.bozo
     assert parsed.feed.title == "paperkb <新> & co"  # escaped in XML, read back as text
     lora = next(e for e in parsed.entries if e.link.endswith("/lora/"))
-    assert lora.title.startswith("LoRA: LoRA: Low-Rank Adaptation")
+    # the title already starts with the short name: said once, as on the paper's page
+    assert lora.title == "LoRA: Low-Rank Adaptation of Large Language Models"
+    gpt2 = next(e for e in parsed.entries if e.link.endswith("/gpt-2/"))
+    assert gpt2.title == "GPT-2: Language Models are Unsupervised Multitask Learners"
     assert [a.name for a in lora.authors][:2] == ["Edward J. Hu", "Yelong Shen"]
     assert lora.summary == kb.paper_by_id["lora"].tldr
     assert [t.term for t in lora.tags] == ["peft"]

@@ -72,7 +72,7 @@ def atom_feed(
     for paper in items:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         url = f"{site_url}papers/{paper.id}/"
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{paper.short_name}: {paper.title}"
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = paper.heading
         ET.SubElement(entry, f"{{{ATOM}}}id").text = url
         ET.SubElement(entry, f"{{{ATOM}}}link", href=url)
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = f"{paper.added.isoformat()}T00:00:00Z"

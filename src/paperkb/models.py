@@ -170,6 +170,11 @@ class Paper(Strict):
     related: list[Slug] = Field(default_factory=list, description="Ids of papers this one builds on or is tied to.")
     added: IsoDate = Field(examples=["2026-11-24"], description="Date the record joined the knowledge base, YYYY-MM-DD.")
 
+    @property
+    def heading(self) -> str:
+        """`<short name>: <title>`, or the title alone when it already starts with the short name ("LoRA: LoRA: …")."""
+        return self.title if self.title.startswith(self.short_name) else f"{self.short_name}: {self.title}"
+
 
 class Reading(Strict):
     """A pointer to further reading on a topic."""

@@ -219,15 +219,14 @@ class SiteRenderer:
                 citation.append([kind, venue.full])
         if paper.doi:
             citation.append(["citation_doi", paper.doi])
-        heading = paper.title if paper.title.startswith(paper.short_name) else f"{paper.short_name}: {paper.title}"
         meta = {
-            "title": heading,
+            "title": paper.heading,
             "description": paper.tldr,
             "pkb_kind": "paper",
             "pkb_citation": citation,
             "pkb_og": {
                 "type": "article",
-                "title": heading,
+                "title": paper.heading,
                 "description": paper.tldr,
                 "url": f"{self.settings.site_url}papers/{paper.id}/",
             },
