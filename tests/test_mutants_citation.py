@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import pytest
 from citation_helpers import cite_kb
+from conftest import ROOT, golden
 
 from paperkb import citation
 
@@ -40,3 +44,48 @@ def test_keys_of_papers_in_the_knowledge_base_are_computed_once_per_knowledge_ba
     assert first == citation.citation_keys(kb.papers)
     edited = kb.paper_by_id["lora"].model_copy(update={"title": "Other"})  # not the knowledge base's own record
     assert citation.keys_for(kb, [edited]) is not first
+
+
+def test_the_facts_of_every_kind_of_citation_are_exactly_the_reviewed_ones(update_golden: bool) -> None:
+    """Golden file (reviewed): kind, container, pages as (first, last), volume, series, publisher, address and the
+    Anthology id of each paper of the citation fixture, which holds one paper of each kind the exporters render."""
+    kb = cite_kb()
+    facts = {p.id: dataclasses.asdict(citation.citation_facts(kb, p)) for p in kb.papers}
+    golden(ROOT / "tests" / "golden" / "cite" / "facts.json", json.dumps(facts, ensure_ascii=False, indent=1) + "\n", update_golden)
+
+
+def test_a_paper_known_by_its_doi_alone_is_cited_as_a_web_document_without_a_link() -> None:
+    kb = cite_kb()
+    doi_only = kb.paper_by_id["lora"].model_copy(update={"arxiv": None, "url": None, "venue": None, "doi": "10.1/x"})
+    assert citation.citation_facts(kb, doi_only) == citation.Facts("web", None, doi_only.year, None, "10.1/x", None)
+
+
+def test_an_arxiv_class_without_an_arxiv_id_is_not_cited() -> None:
+    """primaryClass means nothing without eprint; a record that keeps the class after dropping the id loses it here."""
+    kb = cite_kb()
+    web = kb.paper_by_id["lora"].model_copy(update={"arxiv": None, "url": "https://example.org/p", "arxiv_class": "cs.CL"})
+    assert citation.citation_facts(kb, web).arxiv_class is None
+    assert citation.citation_facts(kb, web.model_copy(update={"venue": "ICLR 2022"})).arxiv_class is None
+
+
+def test_a_paper_without_pages_has_no_pages_and_a_single_page_is_first_and_last() -> None:
+    kb = cite_kb()
+    lora = kb.paper_by_id["lora"]
+    assert citation.citation_facts(kb, lora.model_copy(update={"pages": None})).pages is None
+    assert citation.citation_facts(kb, lora.model_copy(update={"pages": "7"})).pages == ("7", "7")
+
+
+def test_suffix_letters_run_a_to_z_then_aa_ab_and_stay_distinct() -> None:
+    letters = citation._letters(28)
+    assert letters[:3] == ["a", "b", "c"] and letters[25:] == ["z", "aa", "ab"]
+    assert len(set(citation._letters(700))) == 700
+
+
+def test_a_collision_suffix_that_recreates_another_papers_key_is_numbered_apart() -> None:
+    """Two 'Attention Models …' papers take suffixes a and b; a third paper whose first title word is 'Attentionmodelsa'
+    has the base key the first one was given: the safety net numbers the later id (p3), and no key is shared."""
+    kb = cite_kb()
+    lora = kb.paper_by_id["lora"]
+    titles = {"p1": "Attention Models Here", "p2": "Attention Models There", "p3": "Attentionmodelsa for All"}
+    keys = citation.citation_keys(lora.model_copy(update={"id": pid, "title": t}) for pid, t in titles.items())
+    assert keys == {"p1": "hu2022attentionmodelsa", "p2": "hu2022attentionmodelsb", "p3": "hu2022attentionmodelsa-2"}
