@@ -89,3 +89,17 @@ def test_a_collision_suffix_that_recreates_another_papers_key_is_numbered_apart(
     titles = {"p1": "Attention Models Here", "p2": "Attention Models There", "p3": "Attentionmodelsa for All"}
     keys = citation.citation_keys(lora.model_copy(update={"id": pid, "title": t}) for pid, t in titles.items())
     assert keys == {"p1": "hu2022attentionmodelsa", "p2": "hu2022attentionmodelsb", "p3": "hu2022attentionmodelsa-2"}
+
+
+@pytest.mark.parametrize(
+    ("short_name", "pid", "stem"),
+    [
+        ("GPT-4V Structured Reasoning", "gpt4v-sr", "gpt4v"),  # the short name's first word, folded
+        ("T5", "t5", "t5-"),  # a stem ending in a digit is kept apart from the year
+        ("悟道", "wudao-model", "wudaomodel"),  # no Latin word in the short name: the record id, folded
+    ],
+)
+def test_a_paper_with_neither_authors_nor_team_is_keyed_by_its_short_name_else_its_id(short_name: str, pid: str, stem: str) -> None:
+    kb = cite_kb()
+    anonymous = kb.paper_by_id["lora"].model_copy(update={"authors": None, "team": None, "short_name": short_name, "id": pid})
+    assert citation.base_key(anonymous) == f"{stem}2022lora"
