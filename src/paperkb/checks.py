@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterator, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-from paperkb import duplicates, glossary, hints, identifiers, models, neardup, notestandard, scaffold, urls, vocabulary
+from paperkb import duplicates, glossary, hints, identifiers, models, names, neardup, notestandard, scaffold, urls, vocabulary
 from paperkb.problems import Problem
 from paperkb.records import RecordFile, field_name
 
@@ -202,6 +202,7 @@ def _paper_facts(file: RecordFile, paper: models.Paper, vocab: vocabulary.Vocabu
     out = []
     if paper.arxiv is None and paper.url is None and paper.doi is None:
         out.append(_problem(file, (), "a paper needs `arxiv`, or `url`/`doi` when it is not on arXiv"))
+    out += [_problem(file, ("authors", i), why) for i, a in enumerate(paper.authors or []) if (why := names.family_first_problem(a))]
     if paper.code and paper.code.split("/", 1)[1] in {".", ".."}:
         out.append(_problem(file, ("code",), f"'{paper.code}' names no repository; write the GitHub 'owner/repo' of the code"))
     if paper.arxiv and paper.url:

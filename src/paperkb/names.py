@@ -65,6 +65,23 @@ def split_name(name: str) -> PersonName:
     return PersonName(" ".join(words[:start]), " ".join(words[start:]), family, suffix)
 
 
+def family_first_problem(name: str) -> str | None:
+    """Why a name written "Li, Wei" (family name first) cannot be cited, or None for a natural-order name.
+
+    Every exporter reads a record's names in natural order, so "Li, Wei" would be cited as given name "Li," and family
+    name "Wei"; silently. A comma is only allowed before a generational suffix ("Martin Luther King, Jr.").
+    """
+    if "," not in name:
+        return None
+    comma = _COMMA_SUFFIX.match(" ".join(name.split()))
+    if comma and "," not in comma["name"] and comma["suffix"].casefold() in SUFFIXES:
+        return None
+    return (
+        f"'{name}' is written family name first; write the name as the paper prints it, given name first and "
+        "without a comma (e.g. 'Wei Li'); a comma may only come before Jr., Sr., II, III, IV or V"
+    )
+
+
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII letters and digits only: 'Łukasz Kaiser' -> 'lukaszkaiser'. Used for citation keys."""
     out = []
