@@ -29,3 +29,9 @@ def test_a_citation_key_that_is_not_lower_case_ascii_is_reported_as_a_bug(key: s
 def test_the_brace_check_refuses_any_value_whose_braces_do_not_balance(value: str) -> None:
     with pytest.raises(ValueError, match=r"^bug: encoding 'src' gave unbalanced braces: "):
         bibtex._check_balanced(value, "src")
+
+
+def test_the_word_and_inside_a_given_name_is_braced_so_bibtex_does_not_start_a_new_author_there() -> None:
+    """BibTeX splits the author field at every top-level ' and ', whatever the case and wherever it is."""
+    assert bibtex.bibtex_name("Maria And Smith") == "Smith, Maria {And}"
+    assert bibtex.bibtex_name("Anders And Lee, Jr.") == "Lee, Jr., Anders {And}"
