@@ -35,3 +35,16 @@ def test_the_word_and_inside_a_given_name_is_braced_so_bibtex_does_not_start_a_n
     """BibTeX splits the author field at every top-level ' and ', whatever the case and wherever it is."""
     assert bibtex.bibtex_name("Maria And Smith") == "Smith, Maria {And}"
     assert bibtex.bibtex_name("Anders And Lee, Jr.") == "Lee, Jr., Anders {And}"
+
+
+@pytest.mark.parametrize("ch", ["й", "ḁ"])  # a non-Latin base letter with a breve; a Latin one with an accent TeX has no command for
+def test_a_letter_that_is_not_one_latin_letter_plus_a_known_accent_stays_as_typed(ch: str) -> None:
+    assert bibtex.latex_escape(ch) == ch
+    assert bibtex.latex_escape("é") == "{\\'{e}}"
+
+
+@pytest.mark.parametrize(("pages", "field"), [("7", "7"), ("4171-4186", "4171--4186")])
+def test_a_single_page_is_written_alone_and_a_range_with_an_en_dash(pages: str, field: str) -> None:
+    kb = cite_kb()
+    bert = kb.paper_by_id["bert"].model_copy(update={"pages": pages})
+    assert bibtex.entry_for(kb, bert, "bert").fields_dict["pages"].value == field
