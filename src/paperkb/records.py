@@ -136,12 +136,20 @@ def _message(model: type[BaseModel], err: Any) -> str:
 def _example(name: str, value: Any) -> str:
     """A field as a contributor would type it: `year: 2021`, `topics: [peft]`, `title: "…"`."""
     if isinstance(value, dict):
-        keys = [f"`{k}:`" for k in value]
-        return f"`{name}:` with {', '.join(keys[:-1])} and {keys[-1]} indented below it"
+        return f"`{name}:` with {_listing([f'`{k}:`' for k in value])} indented below it"
+    if isinstance(value, list) and value and isinstance(value[0], dict):  # registries: one `- key: …` block an entry
+        first, *rest = list(value[0])
+        below = f", each with {_listing([f'`{k}:`' for k in rest])} indented below it" if rest else ""
+        return f"`{name}:` with one `- {first}: …` item per entry{below}"
     if isinstance(value, list):
         return f"`{name}: [{', '.join(str(v) for v in value)}]`"
     text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
     return f"`{name}: {text}`"
+
+
+def _listing(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _missing(model: type[BaseModel], doc: yamlload.Document, loc: tuple[str | int, ...]) -> tuple[yamlload.Loc, str]:
