@@ -13,7 +13,7 @@ from typing import Any, get_args
 import pytest
 from pydantic import BaseModel, Field, ValidationError
 
-from paperkb import identifiers, models, records
+from paperkb import identifiers, models, records, yamlload
 from paperkb.models import Strict
 
 VENUE = "venues:\n  - name: X\n    full: X Conf\n    kind: conference\n    editions:\n      - year: 2020\n"
@@ -158,3 +158,33 @@ def test_every_pattern_field_outside_the_hints_is_an_id_so_the_id_message_is_rig
                 wrong.append(f"{model.__name__}.{name}: {found}")
     assert wrong == []
     assert {"id", "code", "doi", "anthology", "arxiv_class", "pages", "volume"} <= set(records._PATTERN_HINTS)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("paper", "year: 2101\n", "f.yaml:1:7: year: is out of range: a year must be between 1950 and 2100"),
+        ("paper", "year: 1900\n", "f.yaml:1:7: year: is out of range: a year must be between 1950 and 2100"),
+        ("topic", "order: 10001\n", "f.yaml:1:8: order: input should be less than or equal to 10000"),
+        ("topic", "order: -1\n", "f.yaml:1:8: order: input should be greater than or equal to 0"),
+        (
+            "venues",
+            VENUE.replace("kind: conference", "kind: conferenc"),
+            "f.yaml:4:11: venues[0].kind: must be one of: 'conference' or 'journal'",
+        ),
+    ],
+)
+def test_a_number_out_of_range_and_a_value_outside_a_fixed_set_name_the_bounds_and_the_choices(
+    kind: records.Kind, text: str, expected: str
+) -> None:
+    field = expected.split(": ", 2)[1]
+    assert messages(kind, text, field) == [expected]
+
+
+def test_an_error_kind_without_its_own_wording_keeps_pydantics_message() -> None:
+    err = {"type": "bool_type", "loc": ("flag",), "msg": "Input should be a valid boolean"}
+    assert records._message(models.Paper, err) == "Input should be a valid boolean"
+
+
+def test_a_file_that_could_not_be_parsed_locates_every_problem_at_its_first_character() -> None:
+    assert records.RecordFile("papers/x.yaml", "paper", None, None).loc("notes", "method") == yamlload.Loc(1, 1)
