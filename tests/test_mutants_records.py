@@ -188,3 +188,26 @@ def test_an_error_kind_without_its_own_wording_keeps_pydantics_message() -> None
 
 def test_a_file_that_could_not_be_parsed_locates_every_problem_at_its_first_character() -> None:
     assert records.RecordFile("papers/x.yaml", "paper", None, None).loc("notes", "method") == yamlload.Loc(1, 1)
+
+
+def test_a_topic_draft_is_reported_as_unfinished_and_a_registry_comment_saying_todo_is_not() -> None:
+    topic = "id: ab\nname: 名\nname_en: En\norder: 1 # TODO pick its place\nintro: |\n  介绍。\n"
+    assert messages("topic", topic) == ["f.yaml:4:10: order: unfinished draft: fill in `order`, then delete the `# TODO …` comment"]
+    assert messages("tags", "tags:\n  - id: ab # TODO\n    name: 名\n    name_en: En\n") == []
+
+
+def test_each_kind_of_file_has_its_own_size_limit_and_a_refused_file_keeps_its_kind() -> None:
+    """64 KB for a paper or topic, 256 KB for a registry; a registry of 75 KB is fine, a paper of that size is not."""
+    tags = "tags: [" + ", ".join(["{id: ab, name: 名, name_en: En}"] * 2200) + "]\n"
+    assert 64 * 1024 < len(tags.encode()) < 256 * 1024
+    _, found = records.parse_file("f.yaml", "tags", tags.encode())
+    assert found == []
+    refused, found = records.parse_file("f.yaml", "paper", tags.encode())
+    assert [p.as_text() for p in found] == [
+        f"f.yaml:1:1: (file): file is {len(tags.encode()):,} bytes; records must be at most 65,536 bytes — shorten the notes"
+    ]
+    assert (refused.kind, refused.doc, refused.model) == ("paper", None, None)
+
+
+def test_a_file_that_holds_a_list_is_located_where_the_list_starts() -> None:
+    assert messages("paper", "\n- a\n") == ["f.yaml:2:1: (file): file holds a list; a record is a mapping such as `id: lora`"]
