@@ -223,7 +223,7 @@ def _paper_facts(file: RecordFile, paper: models.Paper, vocab: vocabulary.Vocabu
     if venue_problem:
         out.append(_problem(file, ("venue",), venue_problem))
     if paper.anthology:
-        out += _anthology_facts(file, paper, vocab.venues)
+        out += _anthology_facts(file, paper, paper.anthology, vocab.venues)
     if paper.added < (paper.published or paper.added):
         out.append(_problem(file, ("added",), "`added` is before the paper appeared; use the date the record was added"))
     parts = identifiers.split_venue(paper.venue) if paper.venue else None
@@ -243,9 +243,8 @@ def _paper_facts(file: RecordFile, paper: models.Paper, vocab: vocabulary.Vocabu
     return out
 
 
-def _anthology_facts(file: RecordFile, paper: models.Paper, venues: dict[str, models.Venue] | None) -> list[Problem]:
-    """An Anthology id must agree with the venue (year, a listed volume) and with an Anthology DOI."""
-    anthology = paper.anthology or ""
+def _anthology_facts(file: RecordFile, paper: models.Paper, anthology: str, venues: dict[str, models.Venue] | None) -> list[Problem]:
+    """An Anthology id (`paper.anthology`) must agree with the venue (year, a listed volume) and with an Anthology DOI."""
     parts = identifiers.split_venue(paper.venue) if paper.venue else None
     if parts is None:
         return [_problem(file, ("anthology",), "an Anthology id needs the paper's `venue` too, e.g. 'EMNLP 2023'")]
