@@ -92,3 +92,11 @@ def test_an_anthology_id_with_a_venue_outside_the_registry_gets_the_venue_messag
         "papers/x-paper.yaml:15:8: venue: unknown venue series 'Nowhere'; use a series listed in registry/venues.yaml, "
         "or leave it out and ask for it in your pull request (a maintainer adds registry entries)"
     ]
+
+
+@pytest.mark.parametrize("repo", [".", ".."])
+def test_a_code_link_to_a_dot_folder_names_no_repository(toy: Path, repo: str) -> None:
+    record = paper("x-paper", code=f'"openai/{repo}"')
+    assert problems_of(toy, "papers/x-paper.yaml", record) == [
+        f"papers/x-paper.yaml:14:7: code: 'openai/{repo}' names no repository; write the GitHub 'owner/repo' of the code"
+    ]
