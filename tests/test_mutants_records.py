@@ -211,3 +211,12 @@ def test_each_kind_of_file_has_its_own_size_limit_and_a_refused_file_keeps_its_k
 
 def test_a_file_that_holds_a_list_is_located_where_the_list_starts() -> None:
     assert messages("paper", "\n- a\n") == ["f.yaml:2:1: (file): file holds a list; a record is a mapping such as `id: lora`"]
+
+
+def test_names_in_a_message_are_listed_as_a_sentence() -> None:
+    assert [records._listing(items) for items in (["a"], ["a", "b"], ["a", "b", "c"])] == ["a", "a and b", "a, b and c"]
+
+
+def test_an_example_list_of_one_key_mappings_says_only_the_key() -> None:
+    assert records._example("names", [{"name": "x"}]) == "`names:` with one `- name: …` item per entry"
+    assert records._example("pair", {"a": 1, "b": 2}) == "`pair:` with `a:` and `b:` indented below it"
