@@ -210,7 +210,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "--dev-addr", args.dev_addr, "--livereload", "--dirty"]
     server = subprocess.Popen(cmd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stderr=subprocess.PIPE, text=True)
     assert server.stderr is not None
-    threading.Thread(target=_forward, args=(server.stderr, sys.stderr), daemon=True).start()
+    forwarder = threading.Thread(target=_forward, args=(server.stderr, sys.stderr), daemon=True)
+    forwarder.start()
     # Stopping the preview (Ctrl-C or SIGTERM) must stop mkdocs too, not leave it serving in the background.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(
@@ -230,6 +231,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        forwarder.join(timeout=5)  # the pipe ends with the server: forward its last lines, then close it
+        server.stderr.close()
     return server.returncode or 0
 
 

@@ -1,0 +1,268 @@
+"""The build's steps one by one, each on a tiny input with the real tools (mkdocs, Pagefind): quick enough for the unit
+suite, so a change to any step fails here and not only in the slow whole-site builds (issue 17).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TOY
+from sitetools import copy_project
+
+from paperkb import build, searchshards
+from paperkb.repository import load_kb
+
+PAGE = "<html><body><main data-pagefind-body><h1>Tiny</h1><p>zebrafinch words</p></main></body></html>"
+
+
+def _mkdocs_project(tmp_path: Path, page: str) -> Path:
+    """A one-page mkdocs project with the built-in theme: about half a second for a real `--strict` build."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(page, encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: tiny\ndocs_dir: docs\ntheme:\n  name: mkdocs\n", encoding="utf-8")
+    return config
+
+
+# ---- mkdocs -----------------------------------------------------------------------------------------------------------
+
+
+def test_run_mkdocs_builds_the_site(tmp_path: Path) -> None:
+    build.run_mkdocs(_mkdocs_project(tmp_path, "# 你好\n"), tmp_path / "out", jobs=1)
+    assert "你好" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_run_mkdocs_is_strict_and_says_what_mkdocs_said(tmp_path: Path) -> None:
+    config = _mkdocs_project(tmp_path, "# Hi\n\n[dead](no-such-page.md)\n")
+    with pytest.raises(build.BuildFailed) as err:
+        build.run_mkdocs(config, tmp_path / "out")
+    message = str(err.value)
+    assert message.startswith("mkdocs build --strict failed:\n")
+    assert "no-such-page.md" in message and "strict mode" in message
+
+
+def test_run_mkdocs_writes_to_the_folder_named_even_from_another_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "p").mkdir()
+    config = _mkdocs_project(tmp_path / "p", "# Hi\n")
+    monkeypatch.chdir(tmp_path)
+    build.run_mkdocs(config, Path("rel-out"))
+    assert (tmp_path / "rel-out" / "index.html").is_file()
+
+
+# ---- Pagefind ---------------------------------------------------------------------------------------------------------
+
+
+def test_pagefind_command_indexes_the_site_without_heading_anchors_and_quietly(tmp_path: Path) -> None:
+    cmd, env = build.pagefind_command(tmp_path / "site", Path("bundle"))
+    assert cmd[1:3] == ["-m", "pagefind"]
+    assert cmd[cmd.index("--site") + 1] == str(tmp_path / "site")
+    assert cmd[cmd.index("--output-path") + 1] == str(Path("bundle").resolve())
+    assert cmd[cmd.index("--exclude-selectors") + 1] == ".headerlink"
+    assert "--quiet" in cmd
+    for key, value in searchshards.PAGEFIND_ENV.items():
+        assert env[key] == value
+    assert env["PATH"] == os.environ["PATH"], "the rest of the environment is kept"
+
+
+def test_run_pagefind_writes_a_bundle(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text(PAGE, encoding="utf-8")
+    build.run_pagefind(tmp_path / "site", tmp_path / "bundle")
+    assert (tmp_path / "bundle" / "pagefind-entry.json").is_file()
+    assert list((tmp_path / "bundle" / "fragment").glob("*.pf_fragment"))
+
+
+def test_run_pagefind_failing_raises_with_its_output(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(build.BuildFailed) as err:
+        build.run_pagefind(tmp_path / "empty", tmp_path / "bundle")
+    assert str(err.value).startswith("pagefind failed:\n")
+    assert "not able to build an index" in str(err.value)
+
+
+def test_index_search_without_paper_pages_indexes_every_page_into_one_bundle(tmp_path: Path) -> None:
+    """No page marked as a paper (a knowledge base with no paper yet): Pagefind's usual single bundle, and its cards."""
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text(PAGE.replace(" data-pagefind-body", ""), encoding="utf-8")
+    build.index_search(out)
+    assert (out / "pagefind" / "pagefind-entry.json").is_file()
+    assert [p.name for p in out.iterdir() if p.name.startswith("pagefind")] == ["pagefind"]
+    assert len(list((out / "search" / "cards").glob("*.json"))) == 1
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".pagefind-pages-")], "no scratch folder left"
+
+
+def test_index_search_with_paper_pages_uses_scratch_folders_and_removes_them(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    (out / "papers" / "tiny").mkdir(parents=True)
+    (out / "papers" / "tiny" / "index.html").write_text(PAGE, encoding="utf-8")
+    (out / "index.html").write_text("<html><body><p>home</p></body></html>", encoding="utf-8")
+    build.index_search(out)
+    assert (out / "pagefind" / "pagefind-entry.json").is_file()
+    assert len(list((out / "search" / "cards").glob("*.json"))) == 1, "the paper page only"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], "no scratch folder left"
+
+
+def test_search_shards_refuses_a_shard_list_the_page_count_does_not_imply(tmp_path: Path) -> None:
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "terms.json").write_text('{"shards": ["../../etc"]}', encoding="utf-8")
+    with pytest.raises(build.BuildFailed, match=r"`shards` must be \['pagefind/shard/1'\], not \['../../etc'\]"):
+        build.search_shards(tmp_path)
+    assert build.search_shards(tmp_path / "nowhere") == ["pagefind"], "no terms file: the one usual bundle"
+
+
+# ---- the output folder ------------------------------------------------------------------------------------------------
+
+
+def test_refuse_output_allows_a_new_an_empty_and_a_built_folder(tmp_path: Path) -> None:
+    build.refuse_output(tmp_path / "new")
+    (tmp_path / "empty").mkdir()
+    build.refuse_output(tmp_path / "empty")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("x", encoding="utf-8")
+    (tmp_path / "site" / "other.html").write_text("x", encoding="utf-8")
+    build.refuse_output(tmp_path / "site")
+
+
+def test_refuse_output_refuses_a_link_even_to_a_built_site(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("x", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "site", target_is_directory=True)
+    with pytest.raises(build.BuildFailed, match="is a symbolic link; remove it, or name the real folder with --out"):
+        build.refuse_output(tmp_path / "link")
+
+
+def test_refuse_output_refuses_a_folder_of_other_files(tmp_path: Path) -> None:
+    (tmp_path / "thesis").mkdir()
+    (tmp_path / "thesis" / "thesis.tex").write_text("x", encoding="utf-8")
+    with pytest.raises(build.BuildFailed, match="exists and is not a built site; choose an empty folder with --out"):
+        build.refuse_output(tmp_path / "thesis")
+
+
+# ---- writing the work folder ------------------------------------------------------------------------------------------
+
+
+def test_write_tree_counts_what_it_wrote_kept_and_removed(tmp_path: Path) -> None:
+    dest = tmp_path / "docs"
+    assert build.write_tree(dest, {"a.md": "一", "sub/b.md": "b", "c.bin": b"\x00"}) == build.WriteReport(3, 0, 0)
+    assert build.write_tree(dest, {"a.md": "一", "sub/b.md": "B", "d.md": "d"}) == build.WriteReport(2, 1, 1)
+    assert (dest / "a.md").read_text(encoding="utf-8") == "一" and (dest / "sub" / "b.md").read_text() == "B"
+    assert not (dest / "c.bin").exists()
+    assert build.write_tree(dest, {"a.md": "一"}) == build.WriteReport(0, 2, 1)
+    assert sorted(p.name for p in dest.iterdir()) == ["a.md"], "emptied folders go too"
+
+
+def test_write_tree_removes_nested_empty_folders_but_keeps_the_destination(tmp_path: Path) -> None:
+    dest = tmp_path / "docs"
+    build.write_tree(dest, {"x/y/z.md": "z"})
+    assert build.write_tree(dest, {}) == build.WriteReport(0, 1, 0)
+    assert dest.is_dir() and list(dest.iterdir()) == []
+
+
+def test_write_tree_replaces_a_planted_file_link_without_following_it(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep", encoding="utf-8")
+    dest = tmp_path / "docs"
+    dest.mkdir()
+    (dest / "a.md").symlink_to(outside)
+    report = build.write_tree(dest, {"a.md": "new"})
+    assert report == build.WriteReport(1, 1, 0)
+    assert outside.read_text(encoding="utf-8") == "keep"
+    assert not (dest / "a.md").is_symlink() and (dest / "a.md").read_text(encoding="utf-8") == "new"
+
+
+def test_own_folder_replaces_a_file_and_a_link_with_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    build.own_folder(tmp_path / "file")
+    assert (tmp_path / "file").is_dir()
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / "keep").write_text("x", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "target", target_is_directory=True)
+    build.own_folder(tmp_path / "link")
+    assert (tmp_path / "link").is_dir() and not (tmp_path / "link").is_symlink()
+    assert (tmp_path / "target" / "keep").is_file()
+    build.own_folder(tmp_path / "a" / "b")
+    assert (tmp_path / "a" / "b").is_dir(), "parents are made"
+
+
+def test_static_files_slims_scripts_only_and_skips_folders_and_links(tmp_path: Path) -> None:
+    assets = tmp_path / "site_config" / "assets"
+    (assets / "sub").mkdir(parents=True)
+    (assets / "a.js").write_text("  // comment\n  let x = 1;\n", encoding="utf-8")
+    (assets / "b.css").write_bytes(b"  /* kept */\n")
+    (assets / "sub" / "c.js").write_text("x", encoding="utf-8")
+    (assets / "link.css").symlink_to(assets / "b.css")
+    assert build.static_files(tmp_path) == {"assets/a.js": b"let x = 1;\n", "assets/b.css": b"  /* kept */\n"}
+
+
+# ---- rendering into the work folder -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project", TOY, ROOT)
+
+
+def test_site_settings_end_the_url_with_one_slash(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    url = next(line for line in text.splitlines() if line.startswith("site_url:"))
+    config.write_text(text.replace(url, "site_url: https://example.org/kb//"), encoding="utf-8")
+    settings = build.site_settings(project)
+    assert settings.site_url == "https://example.org/kb/"
+    assert settings.templates == project / "templates"
+
+
+def test_generated_config_points_at_the_work_folder_and_takes_a_preview_url(project: Path) -> None:
+    kb, _ = load_kb(project)
+    assert kb is not None
+    config = build.generated_config(project, kb, "http://127.0.0.1:8000/kb/")
+    assert config["site_url"] == "http://127.0.0.1:8000/kb/"
+    assert config["docs_dir"] == "docs"
+    assert config["theme"]["custom_dir"].startswith("../")
+    assert config["nav"]
+    assert build.generated_config(project, kb)["site_url"] != "http://127.0.0.1:8000/kb/"
+
+
+def test_render_into_adds_preview_pages_and_rewrites_the_config_only_when_it_changes(project: Path) -> None:
+    kb, _ = load_kb(project)
+    assert kb is not None
+    config, report = build.render_into(project, kb)
+    assert config == project / build.WORK / "mkdocs.yml" and report.written > 0 and report.removed == 0
+    os.utime(config, (1, 1))
+    _, again = build.render_into(project, kb)
+    assert again == build.WriteReport(0, 0, report.written)
+    assert config.stat().st_mtime == 1, "an unchanged config is not rewritten (mkdocs serve would rebuild)"
+    _, preview = build.render_into(project, kb, "http://127.0.0.1:8000/", preview={"broken.md": "# 出错了"})
+    assert (project / build.WORK / "docs" / "broken.md").read_text(encoding="utf-8") == "# 出错了"
+    assert preview.written >= 2, "the preview page and the search page in preview mode"
+    assert "http://127.0.0.1:8000/" in config.read_text(encoding="utf-8")
+
+
+def test_render_apart_returns_what_it_rendered_or_the_problems(project: Path) -> None:
+    rendered, problems = build.render_apart(project)
+    assert rendered is not None and problems == []
+    assert (rendered.papers, rendered.topics) == (3, 2) and rendered.report.written > 0
+    lora = project / "papers" / "lora.yaml"
+    lora.write_text(lora.read_text(encoding="utf-8").replace("topics: [peft]", "topics: [nope]"), encoding="utf-8")
+    rendered, problems = build.render_apart(project)
+    assert rendered is None and any("unknown topic 'nope'" in p.message for p in problems)
+
+
+def test_render_apart_raises_what_the_forked_work_raised(project: Path) -> None:
+    (project / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")  # no site_url: site_settings fails
+    with pytest.raises(KeyError, match="site_url"):
+        build.render_apart(project)
+
+
+def test_clean_removes_the_work_folder_and_only_unlinks_a_linked_one(project: Path, tmp_path: Path) -> None:
+    (project / build.WORK / "docs").mkdir(parents=True)
+    build.clean(project)
+    assert not (project / build.WORK).exists()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "keep").write_text("x", encoding="utf-8")
+    (project / build.WORK).symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    build.clean(project)
+    assert not (project / build.WORK).exists() and (tmp_path / "elsewhere" / "keep").is_file()
