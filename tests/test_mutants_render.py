@@ -144,3 +144,34 @@ def test_new_lists_the_100_newest_and_the_home_page_the_configured_number() -> N
 
 def test_navigation_is_as_reviewed(update_golden: bool) -> None:
     golden(NAV, json.dumps(render.nav(_toy()), ensure_ascii=False, indent=1) + "\n", update_golden)
+
+
+def test_feeds_hold_the_configured_number_of_entries() -> None:
+    site = render.render_site(_toy(), render.Settings(templates=ROOT / "templates", feed_size=1))
+    assert site["feed.xml"].count("<entry>") == 1
+    assert site["topics/peft/feed.xml"].count("<entry>") == 1, "peft has 2 papers"
+
+
+def test_the_search_page_is_told_the_configured_shard_size() -> None:
+    one = json.loads(render.render_site(_toy(), render.Settings(templates=ROOT / "templates", search_shard_pages=1))["search/terms.json"])
+    usual = json.loads(render.render_site(_toy(), SETTINGS)["search/terms.json"])
+    assert len(one["shards"]) == 2 and "shards" not in usual, "3 paper pages, 1 a shard: 3 bundles"
+
+
+def test_csl_json_keeps_non_ascii_names_readable() -> None:
+    kb = _toy()
+    lora = kb.paper_by_id["lora"]
+    paper = lora.model_copy(update={"id": "lk", "arxiv": None, "authors": ["Łukasz Kaiser"]})
+    site = render.render_site(_with(kb, (*kb.papers, paper)), SETTINGS)
+    assert '"family": "Kaiser"' in site["cite/lk.json"] and '"given": "Łukasz"' in site["cite/all.json"]
+
+
+def test_a_paper_s_bibtex_follows_its_venue_s_registry_entry_across_renders() -> None:
+    """Live preview renders again in the same process: an edited venue name must not be answered from the memo."""
+    kb = _toy()
+    first = render.render_site(kb, SETTINGS)["cite/qlora.bib"]
+    venues = tuple(v.model_copy(update={"full": "Renamed Conference"}) if v.name == "NeurIPS" else v for v in kb.venues)
+    renamed = type(kb)(kb.papers, kb.topics, kb.tags, kb.institutions, venues, kb.glossary)
+    second = render.render_site(renamed, SETTINGS)["cite/qlora.bib"]
+    assert "booktitle = {Advances in Neural Information Processing Systems}" in first
+    assert "booktitle = {Renamed Conference}" in second

@@ -319,9 +319,7 @@ class SiteRenderer:
         out["topics/index.md"] = listpages.topics_index(self)
         out["new.md"] = self._render("new.md.j2", "new.md", {"title": "新增"}, papers=feeds.newest(self.kb, 100))
         out["stats.md"] = self.stats()
-        out["search.md"] = self._render(
-            "search.md.j2", "search.md", {"title": "搜索", "hide": ["toc"], "pkb_kind": "search"}, facets=searchindex.FACETS
-        )
+        out["search.md"] = self._render("search.md.j2", "search.md", {"title": "搜索", "hide": ["toc"], "pkb_kind": "search"})
         out["search/terms.json"] = searchindex.client_data(self.kb, self.settings.search_shard_pages)
         out["search/labels.json"] = searchindex.client_labels(self.kb)
         out.update(searchindex.concept_files(self.kb))
