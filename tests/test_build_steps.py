@@ -4,10 +4,13 @@ suite, so a change to any step fails here and not only in the slow whole-site bu
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from conftest import ROOT, TOY
 from sitetools import copy_project
 
@@ -266,3 +269,174 @@ def test_clean_removes_the_work_folder_and_only_unlinks_a_linked_one(project: Pa
     (project / build.WORK).symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     build.clean(project)
     assert not (project / build.WORK).exists() and (tmp_path / "elsewhere" / "keep").is_file()
+
+
+# ---- what the first mutation run of build.py found untested (tests/mutation/README.md) ---------------------------------
+
+
+def test_run_mkdocs_reports_mkdocs_output_as_text(tmp_path: Path) -> None:
+    with pytest.raises(build.BuildFailed) as err:
+        build.run_mkdocs(_mkdocs_project(tmp_path, "[dead](nope.md)\n"), tmp_path / "out")
+    assert "\nAborted: Aborted with 1 warnings in strict mode!\n" in str(err.value)
+    assert "b'" not in str(err.value) and "\\n" not in str(err.value), "decoded, not the repr of bytes"
+
+
+def test_run_pagefind_reports_its_output_as_text(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(build.BuildFailed) as err:
+        build.run_pagefind(tmp_path / "empty", tmp_path / "bundle")
+    assert "b'" not in str(err.value) and "\\n" not in str(err.value)
+
+
+def _paper_site(out: Path, ids: list[str], shards: list[str] | None = None) -> None:
+    for pid in ids:
+        (out / "papers" / pid).mkdir(parents=True)
+        (out / "papers" / pid / "index.html").write_text(PAGE.replace("zebrafinch", f"zebrafinch {pid}"), encoding="utf-8")
+    # A marked page outside papers/: the sharded run indexes paper pages only, a whole-site run would take it too.
+    (out / "other").mkdir(parents=True)
+    (out / "other" / "index.html").write_text(PAGE, encoding="utf-8")
+    if shards is not None:
+        (out / "search").mkdir(parents=True, exist_ok=True)
+        (out / "search" / "terms.json").write_text(json.dumps({"shards": shards}), encoding="utf-8")
+
+
+def test_index_search_indexes_only_paper_pages_when_there_are_some(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    _paper_site(out, ["a"])
+    build.index_search(out)
+    assert len(list((out / "search" / "cards").glob("*.json"))) == 1
+
+
+def test_index_search_fills_every_shard_the_search_page_merges(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    _paper_site(out, ["a", "b"], shards=["pagefind/shard/1"])
+    build.index_search(out)
+    assert (out / "pagefind" / "pagefind-entry.json").is_file() and (out / "pagefind" / "shard" / "1" / "pagefind-entry.json").is_file()
+    assert len(list((out / "search" / "cards").glob("*.json"))) == 2, "a card from each shard"
+
+
+def test_index_search_without_paper_pages_uses_one_bundle_whatever_the_shard_list(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text(PAGE, encoding="utf-8")
+    (out / "search").mkdir()
+    (out / "search" / "terms.json").write_text(json.dumps({"shards": ["pagefind/shard/1"]}), encoding="utf-8")
+    build.index_search(out)
+    assert not (out / "pagefind" / "shard").exists()
+    assert len(list((out / "search" / "cards").glob("*.json"))) == 1
+
+
+def test_index_search_links_pages_into_a_hidden_folder_beside_the_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beside the site: hard links need the same file system; hidden: a crashed build's leftover is out of the way."""
+    seen: list[Path] = []
+    link = searchshards.link_pages
+
+    def record(site: Path, pages: list[str], dest: Path) -> None:
+        seen.append(dest)
+        link(site, pages, dest)
+
+    monkeypatch.setattr(searchshards, "link_pages", record)
+    out = tmp_path / "site"
+    _paper_site(out, ["a"])
+    build.index_search(out)
+    assert [d.parent for d in seen] == [tmp_path] and seen[0].name.startswith(".pagefind-pages-")
+
+
+def test_a_card_error_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from paperkb import searchcards
+
+    def fail(site: Path, bundles: list[str] | None = None) -> int:
+        raise searchcards.CardError("x.pf_fragment: unexpected fragment name")
+
+    monkeypatch.setattr(searchcards, "write_cards", fail)
+    out = tmp_path / "site"
+    _paper_site(out, ["a"])
+    with pytest.raises(build.BuildFailed) as err:
+        build.index_search(out)
+    assert str(err.value) == (
+        "search cards: x.pf_fragment: unexpected fragment name; pin the Pagefind version in requirements/ or update searchcards.py"
+    )
+
+
+def test_search_shards_without_a_shard_list_is_the_usual_bundle(tmp_path: Path) -> None:
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "terms.json").write_text("{}", encoding="utf-8")
+    assert build.search_shards(tmp_path) == ["pagefind"]
+
+
+def test_shard_pages_takes_any_whole_number_from_1() -> None:
+    assert build.shard_pages(1) == 1 and build.shard_pages(3500) == 3500
+    for bad in (0, -1, True, 2.0, "10"):
+        with pytest.raises(build.BuildFailed, match=r"extra\.search_shard_pages must be a whole number of pages ≥ 1"):
+            build.shard_pages(bad)
+
+
+def test_site_settings_come_from_mkdocs_yml(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data.update(site_name="别的名字", site_url="https://example.org/LLMX")
+    data["extra"].update(repo_url="https://github.com/someone/else", search_shard_pages=7)
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    settings = build.site_settings(project)
+    assert (settings.site_name, settings.site_url, settings.repo_url) == (
+        "别的名字",
+        "https://example.org/LLMX/",
+        "https://github.com/someone/else",
+    )
+    assert settings.search_shard_pages == 7
+    del data["extra"]["search_shard_pages"]
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert build.site_settings(project).search_shard_pages == searchshards.SHARD_PAGES
+
+
+def test_the_generated_config_reads_like_mkdocs_yml(project: Path) -> None:
+    """Keys in mkdocs.yml's order and Chinese as typed: it is the file to read when a build goes wrong."""
+    kb, _ = load_kb(project)
+    assert kb is not None
+    config, _ = build.render_into(project, kb)
+    text = config.read_text(encoding="utf-8")
+    assert "参数高效微调" in text and "\\u" not in text
+    source = list(yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8")))
+    assert list(yaml.safe_load(text))[: len(source)] == source
+
+
+def test_build_renders_then_runs_mkdocs_then_pagefind(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, Path, Path | None]] = []
+    monkeypatch.setattr(build, "run_mkdocs", lambda config, out, jobs=None: calls.append(("mkdocs", config, out)))
+    monkeypatch.setattr(build, "index_search", lambda out: calls.append(("pagefind", out, None)))
+    kb, _ = load_kb(project)
+    assert kb is not None
+    report = build.build(project, kb, tmp_path / "site")
+    assert calls == [("mkdocs", project / build.WORK / "mkdocs.yml", tmp_path / "site"), ("pagefind", tmp_path / "site", None)]
+    assert report.written == len(list((project / build.WORK / "docs").rglob("*.*")))
+
+
+def test_render_apart_passes_on_an_exception_that_does_not_pickle(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from paperkb import repository
+
+    class Local(Exception):  # defined in a function: pickle cannot name it
+        pass
+
+    def fail(root: Path) -> Any:
+        raise Local("boom")
+
+    monkeypatch.setattr(repository, "load_kb", fail)
+    with pytest.raises(RuntimeError, match=r"^Local\('boom'\)$"):
+        build.render_apart(project)
+
+
+def test_render_apart_leaves_no_child_process_behind(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pids: list[int] = []
+    fork = os.fork
+
+    def recording_fork() -> int:
+        pid = fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    build.render_apart(project)
+    assert len(pids) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pids[0], os.WNOHANG)  # already reaped: no zombie left
