@@ -14,7 +14,7 @@ import yaml
 from conftest import ROOT, TOY
 from sitetools import copy_project
 
-from paperkb import build, searchshards
+from paperkb import build, render, searchshards
 from paperkb.repository import load_kb
 
 PAGE = "<html><body><main data-pagefind-body><h1>Tiny</h1><p>zebrafinch words</p></main></body></html>"
@@ -440,3 +440,36 @@ def test_render_apart_leaves_no_child_process_behind(project: Path, monkeypatch:
     assert len(pids) == 1
     with pytest.raises(ChildProcessError):
         os.waitpid(pids[0], os.WNOHANG)  # already reaped: no zombie left
+
+
+def test_refuse_links_names_every_link_and_the_remedy(project: Path) -> None:
+    (project / "templates" / "a.j2").symlink_to(project / "mkdocs.yml")
+    (project / "site_config" / "b.css").symlink_to(project / "mkdocs.yml")
+    with pytest.raises(build.BuildFailed) as err:
+        build.refuse_links(project)
+    assert str(err.value) == (
+        "templates/a.j2, site_config/b.css: symbolic link(s) in the site's configuration; the build reads only regular "
+        "files of the checkout (a link could copy any file of this machine into the site) — replace each with the file itself"
+    )
+
+
+def test_topics_below_the_navigation_are_declared_not_in_nav(project: Path) -> None:
+    """Topics deeper than the navigation shows are reached by links only; mkdocs --strict must be told, in a config
+    with or without a `not_in_nav` of its own."""
+    kb, _ = load_kb(project)
+    assert kb is not None
+    quant = kb.topic_by_id["quantization"]
+    chain = [
+        quant.model_copy(update={"id": f"deep{i}", "parent": "quantization" if i == 0 else f"deep{i - 1}"}) for i in range(render.NAV_DEPTH)
+    ]
+    deep = type(kb)(kb.papers, (*kb.topics, *chain), kb.tags, kb.institutions, kb.venues, kb.glossary)
+    off = render.topics_off_nav(deep)
+    assert off, "the chain goes below the navigation"
+    expected = "".join(f"/topics/{tid}/index.md\n" for tid in off)
+    config = project / "mkdocs.yml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    assert build.generated_config(project, deep)["not_in_nav"] == data["not_in_nav"] + expected
+    del data["not_in_nav"]
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert build.generated_config(project, deep)["not_in_nav"] == expected
+    assert "not_in_nav" not in build.generated_config(project, kb), "nothing to declare: no key"
