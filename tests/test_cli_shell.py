@@ -8,6 +8,8 @@ checked in the unit suite, where mutation testing runs (issue 17).
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 import threading
 import time
@@ -118,7 +120,7 @@ def test_check_refuses_paths_outside_the_knowledge_base_or_missing(toy: Path, tm
 
 def test_check_takes_paths_or_changed_not_both(toy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--root", str(toy), "check", "--changed", "main", str(toy / "papers")]) == 1
-    assert "give either paths or --changed, not both" in capsys.readouterr().err
+    assert capsys.readouterr().err == "paperkb: error: give either paths or --changed, not both\n"
 
 
 def test_a_folder_prefix_is_not_its_sibling() -> None:
@@ -126,6 +128,7 @@ def test_a_folder_prefix_is_not_its_sibling() -> None:
     assert cli._inside("papers/lora.yaml", {"papers/lora.yaml"})
     assert not cli._inside("papers-old/lora.yaml", {"papers"})
     assert not cli._inside("papers/lora.yaml", set())
+    assert cli._inside("papersX/lora.yaml", {"papersX"}), "only slashes are stripped from a folder name"
 
 
 # ---- build ------------------------------------------------------------------------------------------------------------
@@ -147,6 +150,7 @@ class Tools:
 
     def mkdocs(self, config: Path, out: Path, jobs: int | None = None) -> None:
         self.calls.append(("mkdocs", config, out))
+        time.sleep(0.3)  # so the phase times printed can be told apart
         if self.fail == "mkdocs":
             raise build.BuildFailed("mkdocs build --strict failed:\nWARNING - a warning")
 
@@ -166,6 +170,11 @@ def test_build_renders_then_runs_mkdocs_then_pagefind_and_says_so(
     written = len(list((project / build.WORK / "docs").rglob("*.*")))
     assert f"({written} source files written, 0 unchanged; load + render " in lines[0]
     assert ", mkdocs " in lines[0] and ", Pagefind " in lines[0] and lines[0].endswith("s)")
+    total = float(re.search(r" in ([0-9.]+)s \(", lines[0])[1])  # type: ignore[index]
+    phases = [float(x) for x in re.findall(r"(?:render|mkdocs|Pagefind) ([0-9.-]+)s", lines[0])]
+    assert len(phases) == 3 and all(x >= 0 for x in phases), lines[0]
+    assert phases[1] >= 0.3, "the stand-in mkdocs took 0.3 s"
+    assert abs(sum(phases) - total) <= 0.2, "the phases add up to the whole (each rounded to 0.1 s)"
     assert lines[1:] == [
         f"open it: python3 -m http.server -d {out} 8000  →  http://127.0.0.1:8000/",
         "live preview while editing records: .venv/bin/paperkb serve  →  http://127.0.0.1:8000/",
@@ -237,8 +246,19 @@ class Server:
         self.handlers: dict[int, Any] = {}
         popen = cli.subprocess.Popen
 
+        self.config_at_start = ""
+        self.looks = 0
+        stamps = cli.stamps
+
+        def counting(root: Path) -> dict[Path, float]:
+            self.looks += 1
+            return stamps(root)
+
+        monkeypatch.setattr(cli, "stamps", counting)
+
         def fake(cmd: list[str], env: dict[str, str], **kw: Any) -> Any:
             self.cmd, self.env = cmd, env
+            self.config_at_start = Path(cmd[cmd.index("-f") + 1]).read_text(encoding="utf-8")
             return popen([sys.executable, "-c", FAKE_SERVER, str(folder)], env=env, **kw)
 
         monkeypatch.setattr(cli.subprocess, "Popen", fake)
@@ -251,41 +271,75 @@ class Server:
             time.sleep(0.02)
 
 
+@pytest.mark.parametrize("status", [0, 3])
 def test_serve_rerenders_an_edited_record_and_stops_with_the_server(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    status: int, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server = Server(monkeypatch, tmp_path)
     page = project / build.WORK / "docs" / "papers" / "lora.md"
 
     def edit_then_stop() -> None:
         server.wait("started")
+        deadline = time.monotonic() + 60
+        while server.looks < 2 and time.monotonic() < deadline:  # the first look, then one round of the loop
+            time.sleep(0.01)
         lora = project / "papers" / "lora.yaml"
-        lora.write_text(lora.read_text(encoding="utf-8").replace("冻结预训练权重", "预览已更新"), encoding="utf-8")
+        edited = tmp_path / "lora.yaml"  # written outside the watched folders, then moved in: one change, seen once
+        edited.write_text(lora.read_text(encoding="utf-8").replace("冻结预训练权重", "预览已更新"), encoding="utf-8")
+        edited.replace(lora)
         deadline = time.monotonic() + 60
         while "预览已更新" not in page.read_text(encoding="utf-8") and time.monotonic() < deadline:
             time.sleep(0.02)
-        time.sleep(0.2)  # the loop prints its line after writing the page
-        (tmp_path / "stop.tmp").write_text("3")
+        time.sleep(0.3)  # the loop prints its line after writing the page, and looks again
+        (tmp_path / "stop.tmp").write_text(str(status))
         (tmp_path / "stop.tmp").rename(tmp_path / "stop")  # whole, never read half-written
 
     helper = threading.Thread(target=edit_then_stop)
     helper.start()
     code = cli.main(["--root", str(project), "serve", "--dev-addr", "127.0.0.1:8123", "--interval", "0.05"])
     helper.join()
-    assert code == 3, "the server's exit status is the command's"
-    config = str(project / build.WORK / "mkdocs.yml")
-    assert server.cmd == [sys.executable, "-m", "mkdocs", "serve", "-f", config, "--dev-addr", "127.0.0.1:8123", "--livereload", "--dirty"]
+    assert code == status, "the server's exit status is the command's"
+    config = project / build.WORK / "mkdocs.yml"
+    assert server.cmd == [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "serve",
+        "-f",
+        str(config),
+        "--dev-addr",
+        "127.0.0.1:8123",
+        "--livereload",
+        "--dirty",
+    ]
     assert server.env["NO_MKDOCS_2_WARNING"] == "1"
     assert "预览已更新" in page.read_text(encoding="utf-8")
+    assert "site_url: http://127.0.0.1:8123/\n" in server.config_at_start, "served at the preview address"
+    assert "site_url: http://127.0.0.1:8123/\n" in config.read_text(encoding="utf-8"), "and rendered again for it"
     captured = capsys.readouterr()
     out = captured.out.splitlines()
-    assert out[0].startswith("serving on http://127.0.0.1:8123/ — edit papers/*.yaml and the page updates.")
-    assert any(line.startswith("re-rendered in ") and line.endswith(" changed") for line in out[1:]), out
+    assert out[0] == (
+        "serving on http://127.0.0.1:8123/ — edit papers/*.yaml and the page updates. Search needs its index, which only "
+        "`paperkb build` makes: try it on the built site (python3 -m http.server -d site 8000)."
+    )
+    rerendered = [line for line in out[1:] if line.startswith("re-rendered in ") and line.endswith(" changed")]
+    assert len(rerendered) == 1 and len(out) == 2, out
     assert "Serving on http://127.0.0.1:8123/" in captured.err
     assert "dirty" not in captured.err, "mkdocs' warning about dirty builds is dropped"
     with pytest.raises(SystemExit) as stopped:
         server.handlers[cli.signal.SIGTERM]()
     assert stopped.value.code == 143
+
+
+def test_serve_watches_records_registries_templates_assets_and_the_config(project: Path) -> None:
+    before = cli.stamps(project)
+    assert project / "mkdocs.yml" in before and project / "papers" / "lora.yaml" in before
+    added = ["papers/x.yaml", "topics/x.yaml", "registry/x.yaml", "templates/x.j2", "site_config/assets/x.css"]
+    for rel in [*added, "site/index.html", ".paperkb-build/docs/x.md", "notes.txt"]:
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text("x", encoding="utf-8")
+    after = cli.stamps(project)
+    assert sorted(p.relative_to(project).as_posix() for p in set(after) - set(before)) == sorted(added)
 
 
 def test_forward_drops_only_the_dirty_build_warning() -> None:
@@ -297,12 +351,16 @@ def test_forward_drops_only_the_dirty_build_warning() -> None:
 
 
 def test_preview_of_valid_records(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    config, took = cli._preview(project, "http://127.0.0.1:8000/")
+    started = time.perf_counter()
+    config, took = cli._preview(project, "http://127.0.0.1:8000/kb/")
+    elapsed = time.perf_counter() - started
+    assert float(took.removeprefix("rendered in ").split("s:")[0]) <= elapsed + 0.01
+    assert "site_url: http://127.0.0.1:8000/kb/\n" in config.read_text(encoding="utf-8")
     assert config == project / build.WORK / "mkdocs.yml"
     written = len(list((project / build.WORK / "docs").rglob("*.*")))
     assert took.startswith("rendered in ") and took.endswith(f"s: {written} files changed")
     assert capsys.readouterr().err == ""
-    assert cli._preview(project, "http://127.0.0.1:8000/")[1].endswith("s: 0 files changed")
+    assert cli._preview(project, "http://127.0.0.1:8000/kb/")[1].endswith("s: 0 files changed")
 
 
 def test_preview_of_broken_records_names_their_pages(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -316,6 +374,18 @@ def test_preview_of_broken_records_names_their_pages(project: Path, capsys: pyte
     )
 
 
+def test_preview_lists_every_broken_page_and_writes_it(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("lora", "qlora"):
+        record = project / "papers" / f"{name}.yaml"
+        record.write_text(record.read_text(encoding="utf-8").replace("\nyear: ", "\nunknown_key: 1\nyear: ", 1), encoding="utf-8")
+    cli._preview(project, "http://127.0.0.1:8000/")
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "paperkb: 2 errors in the records (above); the preview shows them on their pages: "
+        "http://127.0.0.1:8000/papers/lora/, http://127.0.0.1:8000/papers/qlora/"
+    )
+    assert "unknown_key" in (project / build.WORK / "docs" / "papers" / "lora.md").read_text(encoding="utf-8")
+
+
 def test_preview_names_what_it_left_out(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     topic = project / "topics" / "quantization.yaml"
     topic.write_text(topic.read_text(encoding="utf-8").replace("name_en:", "unknown_key: 1\nname_en:", 1), encoding="utf-8")
@@ -323,6 +393,15 @@ def test_preview_names_what_it_left_out(project: Path, capsys: pytest.CaptureFix
     assert capsys.readouterr().err.splitlines()[-1] == (
         "paperkb: 1 error in the records (above); the preview shows them on their pages: "
         "http://127.0.0.1:8000/topics/quantization/; left out because they depend on a broken record: papers/qlora.yaml"
+    )
+    qlora = project / "papers" / "qlora.yaml"
+    twin = qlora.read_text(encoding="utf-8").replace("id: qlora", "id: qlora-twin").replace("2305.14314", "2305.14315")
+    (project / "papers" / "qlora-twin.yaml").write_text(twin, encoding="utf-8")
+    cli._preview(project, "http://127.0.0.1:8000/")
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[-1]
+        .endswith("; left out because they depend on a broken record: papers/qlora-twin.yaml, papers/qlora.yaml")
     )
 
 
@@ -335,6 +414,13 @@ def test_schema_writes_every_schema_and_says_so(project: Path, capsys: pytest.Ca
     assert "paper.schema.json" in names and all(name.endswith(".json") for name in names)
     lines = capsys.readouterr().out.splitlines()
     assert sorted(lines) == [f"wrote {project / 'schema' / name}" for name in names]
+
+
+def test_schema_writes_into_the_folder_given_making_its_parents(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "a" / "b"
+    assert cli.main(["--root", str(project), "schema", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in (ROOT / "schema").iterdir())
+    assert not (project / "schema").exists()
 
 
 def test_schema_refuses_a_linked_folder_and_replaces_a_linked_file(
@@ -356,3 +442,19 @@ def test_schema_refuses_a_linked_folder_and_replaces_a_linked_file(
     assert cli.main(["--root", str(project), "schema"]) == 0
     assert victim.read_text(encoding="utf-8") == "keep"
     assert not (project / "schema" / name).is_symlink()
+
+
+def test_problem_formats_for_warnings_and_file_level_problems() -> None:
+    from paperkb.problems import Problem
+
+    problems = [
+        Problem("papers/a.yaml", 3, 5, "notes.results", "名称 has “quotes”", "warning"),
+        Problem("papers/b.yaml", 1, 1, "", "not valid YAML", "error"),
+    ]
+    assert cli._format_problems(problems, "github").splitlines() == [
+        "::warning file=papers/a.yaml,line=3,col=5::notes.results: 名称 has “quotes”",
+        "::error file=papers/b.yaml,line=1,col=1::not valid YAML",
+    ]
+    text = cli._format_problems(problems, "json")
+    assert text == json.dumps([p.__dict__ for p in problems], ensure_ascii=False, indent=2)
+    assert '\n  {\n    "path": "papers/a.yaml",' in text and "名称" in text, "indented by 2, Chinese as typed"

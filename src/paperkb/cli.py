@@ -190,21 +190,26 @@ def _preview(root: Path, preview_url: str) -> tuple[Path, str]:
     return config, took
 
 
+# What the preview is rendered from: an edit to any file below these re-renders it.
+WATCHED = ("papers", "topics", "registry", "templates", "site_config", "mkdocs.yml")
+
+
+def stamps(root: Path) -> dict[Path, float]:
+    """The modification time of every file the preview is rendered from; a change in this mapping means re-render."""
+    out: dict[Path, float] = {}
+    for name in WATCHED:
+        base = root / name
+        for path in [base, *base.rglob("*")] if base.is_dir() else [base]:
+            if path.is_file():
+                out[path] = path.stat().st_mtime
+    return out
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Live preview: re-render when a record, template or asset changes; mkdocs serve reloads the browser."""
     root = _root(args)
     preview_url = f"http://{args.dev_addr}/"
     config, _ = _preview(root, preview_url)
-    watched = [root / d for d in ("papers", "topics", "registry", "templates", "site_config")] + [root / "mkdocs.yml"]
-
-    def stamp() -> dict[Path, float]:
-        out: dict[Path, float] = {}
-        for base in watched:
-            for path in [base, *base.rglob("*")] if base.is_dir() else [base]:
-                if path.is_file():
-                    out[path] = path.stat().st_mtime
-        return out
-
     # --dirty: mkdocs rebuilds only pages whose source changed (0.6 s instead of 10 s at 1,000 papers, bench/README.md);
     # render_into rewrites exactly the sources an edit affects, so the pages that list the paper are rebuilt too.
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "--dev-addr", args.dev_addr, "--livereload", "--dirty"]
@@ -218,11 +223,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"serving on http://{args.dev_addr}/ — edit papers/*.yaml and the page updates. Search needs its index, which only "
         "`paperkb build` makes: try it on the built site (python3 -m http.server -d site 8000)."
     )
-    seen = stamp()
+    seen = stamps(root)
     try:
         while server.poll() is None:
             time.sleep(args.interval)
-            now = stamp()
+            now = stamps(root)
             if now == seen:
                 continue
             seen = now
