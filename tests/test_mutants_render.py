@@ -93,6 +93,10 @@ def test_a_topic_with_papers_only_under_its_sub_topic_gets_a_page_of_its_own_pap
     assert "papers/jpaper/" in everything and "papers/jpaper/" not in own
     assert "papers/lora/" in own and "papers/qlora/" in own
     assert "topics/quantization/own.md" not in site, "a topic with no sub-topic has one listing"
+    assert "# 参数高效微调（仅本主题）" in own and "直接归入本主题的 3 篇 · " in own and "含子主题共 4 篇" in own
+    assert "只看直接归入本主题的 3 篇" in everything and "直接归入本主题的 3 篇 · " not in everything
+    child = '">量化</a> <span class="pkb-muted">Quantization</span>'
+    assert child in everything and child not in own, "the list of sub-topics is on the whole listing only"
 
 
 def test_the_own_papers_listing_is_paginated_under_its_own_names() -> None:

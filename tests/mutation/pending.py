@@ -21,7 +21,8 @@ def pending(modules: list[str], meta: Path = META) -> list[str]:
     out: list[str] = []
     for module in modules:
         codes = json.loads((meta / f"{module}.py.meta").read_text(encoding="utf-8"))["exit_code_by_key"]
-        out += [name for name, code in codes.items() if code in (None, 0) and name not in known]
+        # not run, survived, or "no tests" (a test written since may reach it now)
+        out += [name for name, code in codes.items() if code in (None, 0, 5, 33) and name not in known]
     return sorted(out)
 
 
