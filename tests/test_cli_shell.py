@@ -174,7 +174,7 @@ def test_build_renders_then_runs_mkdocs_then_pagefind_and_says_so(
     phases = [float(x) for x in re.findall(r"(?:render|mkdocs|Pagefind) ([0-9.-]+)s", lines[0])]
     assert len(phases) == 3 and all(x >= 0 for x in phases), lines[0]
     assert phases[1] >= 0.3, "the stand-in mkdocs took 0.3 s"
-    assert abs(sum(phases) - total) <= 0.2, "the phases add up to the whole (each rounded to 0.1 s)"
+    assert abs(sum(phases) - total) <= 0.3, "the phases add up to the whole (each rounded to 0.1 s)"
     assert lines[1:] == [
         f"open it: python3 -m http.server -d {out} 8000  →  http://127.0.0.1:8000/",
         "live preview while editing records: .venv/bin/paperkb serve  →  http://127.0.0.1:8000/",
