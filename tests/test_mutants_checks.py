@@ -6,6 +6,7 @@ or that a rule's edge case is accepted.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,16 @@ def test_a_code_link_to_a_dot_folder_names_no_repository(toy: Path, repo: str) -
     assert problems_of(toy, "papers/x-paper.yaml", record) == [
         f"papers/x-paper.yaml:14:7: code: 'openai/{repo}' names no repository; write the GitHub 'owner/repo' of the code"
     ]
+
+
+def test_two_editions_of_the_same_year_are_refused(tmp_path: Path) -> None:
+    """ "One per year": an equal year is as wrong as an earlier one (only the earlier one was tested)."""
+    root = tmp_path / "kb"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "cite", root)
+    venues = root / "registry" / "venues.yaml"
+    once = '      - year: 2022\n        title: "International Conference on Learning Representations"\n'
+    text = venues.read_text(encoding="utf-8")
+    assert once in text
+    venues.write_text(text.replace(once, once + once.replace("Representations", "Representations (again)")), encoding="utf-8")
+    found = [line for line in problems(root) if "editions[1]" in line]
+    assert found == ["registry/venues.yaml:27:15: venues[2].editions[1].year: editions must be listed oldest first, one per year"]
