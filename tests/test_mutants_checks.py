@@ -114,3 +114,12 @@ def test_two_editions_of_the_same_year_are_refused(tmp_path: Path) -> None:
     venues.write_text(text.replace(once, once + once.replace("Representations", "Representations (again)")), encoding="utf-8")
     found = [line for line in problems(root) if "editions[1]" in line]
     assert found == ["registry/venues.yaml:27:15: venues[2].editions[1].year: editions must be listed oldest first, one per year"]
+
+
+def test_a_volume_from_another_year_is_located_at_its_anthology_id(tmp_path: Path) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "cite", root)
+    venues = root / "registry" / "venues.yaml"
+    venues.write_text(venues.read_text(encoding="utf-8").replace('- anthology: "N19-1"', '- anthology: "N18-1"'), encoding="utf-8")
+    found = [line for line in problems(root) if line.startswith("registry/")]
+    assert found == ["registry/venues.yaml:35:24: venues[3].editions[0].volumes[0].anthology: volume N18-1 is not from 2019"]
