@@ -123,3 +123,42 @@ def test_a_volume_from_another_year_is_located_at_its_anthology_id(tmp_path: Pat
     venues.write_text(venues.read_text(encoding="utf-8").replace('- anthology: "N19-1"', '- anthology: "N18-1"'), encoding="utf-8")
     found = [line for line in problems(root) if line.startswith("registry/")]
     assert found == ["registry/venues.yaml:35:24: venues[3].editions[0].volumes[0].anthology: volume N18-1 is not from 2019"]
+
+
+def test_check_reports_string_problems_unless_the_caller_has_them(toy: Path) -> None:
+    """`strings=True` is the default: check() alone reports every problem, string problems with the rest."""
+    from paperkb.repository import load_files
+
+    lora = toy / "papers" / "lora.yaml"
+    lora.write_text(lora.read_text(encoding="utf-8").replace('title: "LoRA', 'title: "\u200bLoRA', 1), encoding="utf-8")
+    qlora = toy / "papers" / "qlora.yaml"
+    qlora.write_text(qlora.read_text(encoding="utf-8").replace("id: qlora", "id: qlora2"), encoding="utf-8")
+    files, _ = load_files(toy)
+    every = [p.as_text() for p in checks.check(files)]
+    without = [p.as_text() for p in checks.check(files, strings=False)]
+    assert any("papers/lora.yaml" in line and "invisible" in line for line in every)
+    assert not any("invisible" in line for line in without)
+    assert any("id 'qlora2' must equal the file name" in line for line in every), "the other problems stay"
+    assert set(without) < set(every)
+
+
+@pytest.mark.parametrize(("count", "more"), [(3, ""), (4, " and 1 more"), (5, " and 2 more")])
+def test_a_case_clash_names_three_files_and_counts_the_rest(toy: Path, count: int, more: str) -> None:
+    stems = ["clash", "Clash", "CLASH", "cLash", "clAsh"][:count]
+    found = problems(toy, {f"papers/{s}.yaml": paper(s, arxiv=f'"2106.0{i}234"') for i, s in enumerate(stems)})
+    clash = sorted({line.split("differ only in case (", 1)[1] for line in found if "differ only in case" in line})
+    names = sorted(f"papers/{s}.yaml" for s in stems)
+    assert len(clash) == 1 and clash[0].startswith(", ".join(names[:3]) + more + ")"), clash
+
+
+@pytest.mark.parametrize("name", ["a < b", "a > b"])
+def test_a_topic_name_with_either_angle_bracket_is_refused(toy: Path, name: str) -> None:
+    topic = toy / "topics" / "quantization.yaml"
+    text = topic.read_text(encoding="utf-8").replace("name: 量化", f'name: "{name}"')
+    found = problems_of(toy, "topics/quantization.yaml", text)
+    assert any("name: is shown in the site's navigation, which treats it as HTML" in line for line in found), found
+
+
+def test_an_id_that_is_a_list_is_a_message_not_a_crash(toy: Path) -> None:
+    found = problems_of(toy, "papers/listid.yaml", paper("listid").replace("id: listid", "id: [listid]"))
+    assert any(":1:5: id: " in line for line in found), found

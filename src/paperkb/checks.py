@@ -147,7 +147,7 @@ def check(
 
     problems += duplicates.same_arxiv(papers, focus)
 
-    paper_ids = {_raw(f, "id") for f in papers} - {None}
+    paper_ids = {rid for f in papers if isinstance(rid := _raw(f, "id"), str)}
     vocab = _registries(files, problems)
     vocab.topics = {rid for f in topics if isinstance(rid := _raw(f, "id"), str)}
     topic_ids = vocab.topics
