@@ -38,6 +38,15 @@ def toy(tmp_path: Path) -> Path:
     return dest
 
 
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A scratch project: this repository's site configuration (mkdocs.yml, templates/, site_config/) with the toy
+    knowledge base's records, for tests that render or build."""
+    from sitetools import copy_project
+
+    return copy_project(tmp_path / "project", TOY, ROOT)
+
+
 def golden(path: Path, actual: str, update: bool) -> None:
     """Compare `actual` with the golden file, or rewrite it under --update-golden."""
     if update or not path.exists():

@@ -8,15 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TOY
-from sitetools import copy_project
 
 from paperkb import cli
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path / "project", TOY, ROOT)
 
 
 def _build(project: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

@@ -11,8 +11,6 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, TOY
-from sitetools import copy_project
 
 from paperkb import build, render, searchshards
 from paperkb.repository import load_kb
@@ -201,11 +199,6 @@ def test_static_files_slims_scripts_only_and_skips_folders_and_links(tmp_path: P
 
 
 # ---- rendering into the work folder -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path / "project", TOY, ROOT)
 
 
 def test_site_settings_end_the_url_with_one_slash(project: Path) -> None:

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, TOY, golden
-from sitetools import copy_project
 
 from paperkb import build, cli
 
@@ -132,11 +131,6 @@ def test_a_folder_prefix_is_not_its_sibling() -> None:
 
 
 # ---- build ------------------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path / "project", TOY, ROOT)
 
 
 class Tools:

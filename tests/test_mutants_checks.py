@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from citation_helpers import CITE
 from mutanttools import paper, problems, problems_of
 
 from paperkb import checks, cli
@@ -106,7 +107,7 @@ def test_a_code_link_to_a_dot_folder_names_no_repository(toy: Path, repo: str) -
 def test_two_editions_of_the_same_year_are_refused(tmp_path: Path) -> None:
     """ "One per year": an equal year is as wrong as an earlier one (only the earlier one was tested)."""
     root = tmp_path / "kb"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "cite", root)
+    shutil.copytree(CITE, root)
     venues = root / "registry" / "venues.yaml"
     once = '      - year: 2022\n        title: "International Conference on Learning Representations"\n'
     text = venues.read_text(encoding="utf-8")
@@ -118,7 +119,7 @@ def test_two_editions_of_the_same_year_are_refused(tmp_path: Path) -> None:
 
 def test_a_volume_from_another_year_is_located_at_its_anthology_id(tmp_path: Path) -> None:
     root = tmp_path / "kb"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "cite", root)
+    shutil.copytree(CITE, root)
     venues = root / "registry" / "venues.yaml"
     venues.write_text(venues.read_text(encoding="utf-8").replace('- anthology: "N19-1"', '- anthology: "N18-1"'), encoding="utf-8")
     found = [line for line in problems(root) if line.startswith("registry/")]

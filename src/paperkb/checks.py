@@ -90,6 +90,13 @@ def _raw(file: RecordFile, key: str) -> Any:
     return data.get(key) if isinstance(data, dict) else None
 
 
+def _id(file: RecordFile) -> str | None:
+    """The record's id when it is text. Any other value (a list, a number) has its own error from the model, and must
+    not reach the cross-record rules: a list there cannot even be put in a set (`id: [x]` ended in a traceback)."""
+    rid = _raw(file, "id")
+    return rid if isinstance(rid, str) else None
+
+
 def _problem(file: RecordFile, keys: tuple[str | int, ...], message: str, severity: str = "error") -> Problem:
     loc = file.loc(*keys)
     return Problem(file.path, loc.line, loc.col, field_name(keys), message, severity)  # type: ignore[arg-type]
@@ -131,12 +138,12 @@ def check(
         for file in group:
             stem = PurePosixPath(file.path).stem
             by_casefold[stem.casefold()].append(file)
-            rid = _raw(file, "id")
-            if isinstance(rid, str) and rid != stem:
+            rid = _id(file)
+            if rid is not None and rid != stem:
                 problems.append(
                     _problem(file, ("id",), f"id '{rid}' must equal the file name; rename the file to {rid}.yaml or fix the id")
                 )
-            reserved = identifiers.reserved_id_problem(rid, paper=group is papers) if isinstance(rid, str) else None
+            reserved = identifiers.reserved_id_problem(rid, paper=group is papers) if rid is not None else None
             if reserved:
                 problems.append(_problem(file, ("id",), reserved))
         for clash in by_casefold.values():
@@ -147,9 +154,9 @@ def check(
 
     problems += duplicates.same_arxiv(papers, focus)
 
-    paper_ids = {rid for f in papers if isinstance(rid := _raw(f, "id"), str)}
+    paper_ids = {rid for f in papers if (rid := _id(f)) is not None}
     vocab = _registries(files, problems)
-    vocab.topics = {rid for f in topics if isinstance(rid := _raw(f, "id"), str)}
+    vocab.topics = {rid for f in topics if (rid := _id(f)) is not None}
     topic_ids = vocab.topics
 
     for file in topics:
@@ -179,7 +186,7 @@ def check(
                 if isinstance(value, str) and (message := rule(value, vocab)):
                     problems.append(_problem(file, (key, i), message))
         for i, rel in enumerate(_list(file, "related")):
-            if rel == _raw(file, "id"):
+            if rel == _id(file):
                 problems.append(_problem(file, ("related", i), "a paper cannot be related to itself; remove it"))
             elif isinstance(rel, str) and rel not in paper_ids:
                 hint = hints.did_you_mean(rel, paper_ids)
@@ -289,7 +296,7 @@ def _editions(file: RecordFile, i: int, venue: models.Venue) -> list[Problem]:
 def vocabulary_of(files: list[RecordFile]) -> vocabulary.Vocabulary:
     """What records may name, from loaded files (for the JSON Schema's enumerations); registry problems are ignored."""
     vocab = _registries(files, [])
-    vocab.topics = {rid for f in files if f.kind == "topic" and isinstance(rid := _raw(f, "id"), str)}
+    vocab.topics = {rid for f in files if f.kind == "topic" and (rid := _id(f)) is not None}
     return vocab
 
 
@@ -372,7 +379,7 @@ def _topic_tree(topics: list[RecordFile]) -> list[Problem]:
     Depth 1 is a top-level topic; a topic whose `parent` is unknown counts as top-level (its own problem says why).
     Topics in a cycle, or below one, have no depth.
     """
-    files = {rid: f for f in topics if isinstance(rid := _raw(f, "id"), str)}
+    files = {rid: f for f in topics if (rid := _id(f)) is not None}
     up = {tid: p for tid, f in files.items() if isinstance(p := _raw(f, "parent"), str) and p in files}
     depth: dict[str, int | None] = {}
     cyclic: list[str] = []
