@@ -163,3 +163,52 @@ def test_a_topic_name_with_either_angle_bracket_is_refused(toy: Path, name: str)
 def test_an_id_that_is_a_list_is_a_message_not_a_crash(toy: Path) -> None:
     found = problems_of(toy, "papers/listid.yaml", paper("listid").replace("id: listid", "id: [listid]"))
     assert any(":1:5: id: " in line for line in found), found
+
+
+# --- registries and papers after an invalid one (round 4) ----------------------------------------------------------
+
+
+def test_a_tag_may_use_an_id_reserved_for_papers_only(toy: Path) -> None:
+    """`all` is refused as a paper id (cite/all.bib) but is a fine tag: tag pages live under indexes/tags/."""
+    tags = toy / "registry" / "tags.yaml"
+    tags.write_text(tags.read_text(encoding="utf-8") + '  - id: all\n    name: "全部"\n    name_en: "All"\n', encoding="utf-8")
+    assert [line for line in problems(toy) if line.startswith("registry/tags.yaml")] == []
+
+
+def test_a_chinese_name_that_is_another_institutions_name_is_reported(toy: Path) -> None:
+    registry = toy / "registry" / "institutions.yaml"
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text + '  - name: "Open Lab"\n    name_zh: "OpenAI"\n', encoding="utf-8")
+    line, index = len(text.splitlines()) + 1, text.count("\n  - name: ")  # the new entry: its line, its list index
+    found = [x for x in problems(toy) if x.startswith("registry/institutions.yaml")]
+    assert found == [f"registry/institutions.yaml:{line}:5: institutions[{index}]: 'OpenAI' also names 'OpenAI'; one name, one institution"]
+
+
+def test_a_paper_naming_an_institution_by_its_chinese_name_is_told_the_canonical_name(toy: Path) -> None:
+    record = paper("x-paper", institutions="[谷歌]")
+    assert problems_of(toy, "papers/x-paper.yaml", record) == [
+        "papers/x-paper.yaml:14:16: institutions[0]: write 'Google': "
+        "'谷歌' is listed as another name of 'Google' in registry/institutions.yaml"
+    ]
+
+
+def test_papers_after_an_invalid_one_are_still_checked_across_records(toy: Path) -> None:
+    """An invalid record skips only its own fact checks: the papers after it still get theirs."""
+    broken = paper("aaa-broken", year='"soon"', title='"Broken Record"', arxiv='"2106.01111"')
+    later = paper("zzz", related="[no-such-paper]", title='"Later Record"', arxiv='"2106.02222"')
+    lines = problems(toy, {"papers/aaa-broken.yaml": broken, "papers/zzz.yaml": later})
+    assert [x for x in lines if x.startswith("papers/aaa-broken.yaml")]  # the first is invalid
+    assert [x for x in lines if x.startswith("papers/zzz.yaml")] == [
+        "papers/zzz.yaml:14:11: related[0]: unknown paper id 'no-such-paper'; use the id of a record in papers/"
+    ]
+
+
+def test_an_institution_without_a_chinese_name_leaves_the_hints_working(toy: Path) -> None:
+    """name_zh is optional: an entry without one adds no empty alias, so "did you mean" still reads only names."""
+    registry = toy / "registry" / "institutions.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") + '  - name: "Open Lab"\n', encoding="utf-8")
+    record = paper("x-paper", institutions="[Open Labs]")
+    assert problems_of(toy, "papers/x-paper.yaml", record) == [
+        "papers/x-paper.yaml:14:16: institutions[0]: unknown institution 'Open Labs'; did you mean 'Open Lab'? "
+        "(names as in registry/institutions.yaml)"
+    ]

@@ -234,6 +234,7 @@ def test_nesting_too_deep_for_the_parser_itself_gets_the_same_advice() -> None:
         ("a: 1\nb: x\x07y\nc: \x07\n", Loc(2, 5)),  # the first one, on its own line and column
         ("\nb: x\x07", Loc(2, 5)),  # counted from the very first character, a line break
         ("\x07a: 1\n", Loc(1, 1)),
+        ("a: 1\nb: 22\nc: x\x07\n", Loc(3, 5)),  # the column counts from the last line break before it, not the first
     ],
 )
 @pytest.mark.parametrize("parser", ["libyaml", "pyyaml"])

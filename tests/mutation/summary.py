@@ -4,6 +4,7 @@ Run from the repository root after `mutmut run` (tests/mutation/README.md):
 
     .venv/bin/python tests/mutation/summary.py            # the table, then every survivor not explained
     .venv/bin/python tests/mutation/summary.py --markdown # the same table as Markdown, for the README
+    .venv/bin/python tests/mutation/summary.py --fast ../paperkb-mutfast/mutants/src/paperkb  # with a fast pass's kills
 
 A survivor is either killed by a test or listed in `equivalent.txt` with a one-line reason; anything else is printed
 and the exit status is 1, so a new survivor cannot go unnoticed. Mutant names number the mutations inside a function,
@@ -44,7 +45,24 @@ def excluded(pyproject: Path = HERE.parent.parent / "pyproject.toml") -> set[str
     return {Path(p).stem for p in config.get("do_not_mutate", [])}
 
 
-def results(meta: Path = META) -> dict[str, int | None]:
+def results(meta: Path = META, fast: Path | None = None) -> dict[str, int | None]:
+    """Exit codes by mutant; with `fast`, a kill in the fast pass (fast-pass.sh) stands for the mutant.
+
+    The fast pass runs a subset of the tests mutmut would run, so its kills are kills of the full run too. What it
+    lets survive, or does not reach, counts as that until the full run says otherwise: unexplained, so pending.py
+    sends it to the full run, unless equivalent.txt says why no test can kill it.
+    """
+    out = _codes(meta)
+    if fast is not None:
+        for name, code in _codes(fast).items():
+            if name not in out or out[name] in KILLED | TIMEOUT:
+                continue
+            if code in KILLED | TIMEOUT or out[name] is None:
+                out[name] = code
+    return out
+
+
+def _codes(meta: Path) -> dict[str, int | None]:
     out: dict[str, int | None] = {}
     skip = excluded()
     for path in sorted(meta.glob("*.py.meta")):
@@ -60,8 +78,9 @@ def module(name: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--fast", type=Path, help="the fast pass's folder of results (fast-pass.sh prints it)")
     args = parser.parse_args()
-    codes, known = results(), equivalents()
+    codes, known = results(META, args.fast), equivalents()
     rows: dict[str, Counter[str]] = {}
     unexplained: list[str] = []
     stale = [n for n in known if n not in codes or (codes[n] is not None and codes[n] not in SURVIVED)]
