@@ -212,3 +212,57 @@ def test_an_institution_without_a_chinese_name_leaves_the_hints_working(toy: Pat
         "papers/x-paper.yaml:14:16: institutions[0]: unknown institution 'Open Labs'; did you mean 'Open Lab'? "
         "(names as in registry/institutions.yaml)"
     ]
+
+
+# --- one string's own problems, and the topic tree's walk (round 4) ------------------------------------------------
+
+
+def test_several_bad_characters_are_listed_once_each_comma_separated() -> None:
+    assert checks.text_problems("a\u200bb\u202ec\u200b") == ["contains invisible control or bidi characters (U+200B, U+202E); delete them"]
+    assert checks.text_problems("a\ufffeb\ufdd0") == ["contains Unicode noncharacters (U+FDD0, U+FFFE); delete them"]
+    assert checks.text_problems("\ue000 \U000f0000") == [
+        "holds no text, only private-use or unassigned code points (U+E000, U+F0000); write the text"
+    ]
+
+
+@pytest.mark.parametrize(("ch", "name"), [("\t", "U+0009"), ("\x85", "U+0085"), ("\x0b", "U+000B"), ("\r", "U+000D")])
+def test_a_control_character_that_is_also_whitespace_is_reported(ch: str, name: str) -> None:
+    """Tab, NEL, VT and CR are white space to `str.split()` but controls all the same: a line is looked at whole."""
+    assert checks.text_problems(f"a{ch}b") == [f"contains invisible control or bidi characters ({name}); delete them"]
+
+
+@pytest.mark.parametrize("device", ["CON", "Nul"])
+def test_an_institution_whose_page_would_be_a_windows_device_name_is_located(toy: Path, device: str) -> None:
+    registry = toy / "registry" / "institutions.yaml"
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text + f'  - name: "{device}"\n', encoding="utf-8")
+    line, index = len(text.splitlines()) + 1, text.count("\n  - name: ")
+    found = [x for x in problems(toy) if x.startswith("registry/institutions.yaml")]
+    assert found == [
+        f"registry/institutions.yaml:{line}:11: institutions[{index}].name: "
+        f"'{device}' would get the page file '{device.lower()}.md', a device name on Windows; rename it"
+    ]
+
+
+def test_a_parent_written_as_a_list_is_a_located_error_not_a_traceback(toy: Path) -> None:
+    lines = problems_of(toy, "topics/listed.yaml", TOPIC.format(id="listed") + "parent: [peft]\n")
+    assert lines and all(line.startswith("topics/listed.yaml:7:9: parent: ") for line in lines)
+
+
+def _topics(toy: Path, parents: dict[str, str]) -> list[str]:
+    files = {f"topics/{tid}.yaml": TOPIC.format(id=tid) + f"parent: {parent}\n" for tid, parent in parents.items()}
+    return [line for line in problems(toy, files) if "cycle" in line or "nested" in line]
+
+
+CYCLE = "topics/{}.yaml:7:9: parent: topic tree has a cycle through this topic; point `parent` up the tree"
+
+
+def test_only_the_topics_of_a_cycle_are_blamed_not_those_leading_into_it(toy: Path) -> None:
+    """lead → ring-a ⇄ ring-b: the lead-in topic has no depth, and is not in the cycle."""
+    found = _topics(toy, {"lead": "ring-a", "ring-a": "ring-b", "ring-b": "ring-a"})
+    assert sorted(found) == [CYCLE.format("ring-a"), CYCLE.format("ring-b")]
+
+
+def test_every_cycle_is_reported_not_only_the_last(toy: Path) -> None:
+    found = _topics(toy, {"one-a": "one-b", "one-b": "one-a", "two-a": "two-b", "two-b": "two-a"})
+    assert sorted(found) == [CYCLE.format(t) for t in ("one-a", "one-b", "two-a", "two-b")]
