@@ -1,6 +1,7 @@
 """Screenshots of every page type, at desktop and phone width, in the light and the dark scheme, for looking at.
 
     .venv/bin/python bench/screenshots.py SITE OUT     # SITE: a built site (paperkb build --out SITE)
+    .venv/bin/python bench/screenshots.py SITE OUT --only paper-x,search-x --page paper-x=papers/x/ --page "search-x=search/?q=x"
 
 Chinese needs a CJK font on the machine (Debian: fonts-noto-cjk, installed by `bash .ci/test`), or it renders as boxes.
 The 404 page is taken as served under the site's own base path (site_url), where its links and assets point.
@@ -50,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--only", help="comma-separated page names")
+    parser.add_argument("--page", action="append", default=[], metavar="NAME=PATH", help="one more page (e.g. a new record)")
     args = parser.parse_args(argv)
+    extra = dict(item.split("=", 1) for item in args.page)
     from playwright.sync_api import sync_playwright
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -60,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         mount = Path(tmp) / base_path
         mount.parent.mkdir(parents=True, exist_ok=True)
         mount.symlink_to(args.site.resolve())
-        pages = {**PAGES, "404": f"{base_path}/404.html"}
+        pages = {**PAGES, **extra, "404": f"{base_path}/404.html"}
         with serve(Path(tmp)) as base, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True)
             for scheme in SCHEMES:
