@@ -265,4 +265,4 @@ def test_the_non_specific_tag_is_refused_like_any_tag_whichever_parser_reads_it(
 @pytest.mark.parametrize("written", ["", " ~", " null", " Null", " NULL"])
 def test_every_plain_spelling_of_null_reads_as_no_value(written: str) -> None:
     """YAML 1.1's nulls, the empty value included, are None, the same as a key left out; "~" quoted stays text."""
-    assert yamlload.parse(f"venue:{written}\ncode: \"~\"\n").data == {"venue": None, "code": "~"}
+    assert yamlload.parse(f'venue:{written}\ncode: "~"\n').data == {"venue": None, "code": "~"}
