@@ -168,18 +168,22 @@ def test_an_id_that_is_a_list_is_a_message_not_a_crash(toy: Path) -> None:
 # --- registries and papers after an invalid one (round 4) ----------------------------------------------------------
 
 
+def _append(toy: Path, rel: str, entry: str) -> tuple[int, int]:
+    """Add `entry` at the end of a registry list; its first line's number and its index in the list."""
+    path = toy / rel
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + entry, encoding="utf-8")
+    return len(text.splitlines()) + 1, text.count("\n  - ")
+
+
 def test_a_tag_may_use_an_id_reserved_for_papers_only(toy: Path) -> None:
     """`all` is refused as a paper id (cite/all.bib) but is a fine tag: tag pages live under indexes/tags/."""
-    tags = toy / "registry" / "tags.yaml"
-    tags.write_text(tags.read_text(encoding="utf-8") + '  - id: all\n    name: "全部"\n    name_en: "All"\n', encoding="utf-8")
+    _append(toy, "registry/tags.yaml", '  - id: all\n    name: "全部"\n    name_en: "All"\n')
     assert [line for line in problems(toy) if line.startswith("registry/tags.yaml")] == []
 
 
 def test_a_chinese_name_that_is_another_institutions_name_is_reported(toy: Path) -> None:
-    registry = toy / "registry" / "institutions.yaml"
-    text = registry.read_text(encoding="utf-8")
-    registry.write_text(text + '  - name: "Open Lab"\n    name_zh: "OpenAI"\n', encoding="utf-8")
-    line, index = len(text.splitlines()) + 1, text.count("\n  - name: ")  # the new entry: its line, its list index
+    line, index = _append(toy, "registry/institutions.yaml", '  - name: "Open Lab"\n    name_zh: "OpenAI"\n')
     found = [x for x in problems(toy) if x.startswith("registry/institutions.yaml")]
     assert found == [f"registry/institutions.yaml:{line}:5: institutions[{index}]: 'OpenAI' also names 'OpenAI'; one name, one institution"]
 
@@ -205,8 +209,7 @@ def test_papers_after_an_invalid_one_are_still_checked_across_records(toy: Path)
 
 def test_an_institution_without_a_chinese_name_leaves_the_hints_working(toy: Path) -> None:
     """name_zh is optional: an entry without one adds no empty alias, so "did you mean" still reads only names."""
-    registry = toy / "registry" / "institutions.yaml"
-    registry.write_text(registry.read_text(encoding="utf-8") + '  - name: "Open Lab"\n', encoding="utf-8")
+    _append(toy, "registry/institutions.yaml", '  - name: "Open Lab"\n')
     record = paper("x-paper", institutions="[Open Labs]")
     assert problems_of(toy, "papers/x-paper.yaml", record) == [
         "papers/x-paper.yaml:14:16: institutions[0]: unknown institution 'Open Labs'; did you mean 'Open Lab'? "
@@ -233,10 +236,7 @@ def test_a_control_character_that_is_also_whitespace_is_reported(ch: str, name: 
 
 @pytest.mark.parametrize("device", ["CON", "Nul"])
 def test_an_institution_whose_page_would_be_a_windows_device_name_is_located(toy: Path, device: str) -> None:
-    registry = toy / "registry" / "institutions.yaml"
-    text = registry.read_text(encoding="utf-8")
-    registry.write_text(text + f'  - name: "{device}"\n', encoding="utf-8")
-    line, index = len(text.splitlines()) + 1, text.count("\n  - name: ")
+    line, index = _append(toy, "registry/institutions.yaml", f'  - name: "{device}"\n')
     found = [x for x in problems(toy) if x.startswith("registry/institutions.yaml")]
     assert found == [
         f"registry/institutions.yaml:{line}:11: institutions[{index}].name: "

@@ -10,30 +10,26 @@ and confirms that new tests kill the survivors, without paying again for the mut
 
 from __future__ import annotations
 
-import json
-import sys
+import argparse
 from pathlib import Path
 
-from summary import KILLED, META, TIMEOUT, equivalents
+from summary import META, NO_TESTS, SURVIVED, equivalents, module, results
 
 
 def pending(modules: list[str], meta: Path = META, fast: Path | None = None) -> list[str]:
+    """Not run, survived, or "no tests" (a test written since may reach it now), after a fast pass's kills if any."""
     known = equivalents()
-    out: list[str] = []
-    for module in modules:
-        codes = _codes(meta, module)
-        killed_fast = {n for n, c in _codes(fast, module).items() if c in KILLED | TIMEOUT} if fast else set()
-        # not run, survived, or "no tests" (a test written since may reach it now), and not killed by a fast pass
-        out += [n for n, c in codes.items() if c in (None, 0, 5, 33) and n not in known and n not in killed_fast]
-    return sorted(out)
-
-
-def _codes(meta: Path, module: str) -> dict[str, int | None]:
-    path = meta / f"{module}.py.meta"
-    return json.loads(path.read_text(encoding="utf-8"))["exit_code_by_key"] if path.exists() else {}
+    wanted = set(modules)
+    return sorted(
+        name
+        for name, code in results(meta, fast).items()
+        if module(name) in wanted and (code is None or code in SURVIVED | NO_TESTS) and name not in known
+    )
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    fast = Path(args.pop(args.index("--fast") + 1)) if "--fast" in args else None
-    print(" ".join(pending([a for a in args if a != "--fast"], META, fast)))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="+")
+    parser.add_argument("--fast", type=Path, help="a fast pass's folder of results (fast-pass.sh prints it)")
+    args = parser.parse_args()
+    print(" ".join(pending(args.modules, META, args.fast)))
