@@ -20,6 +20,8 @@ PAGES = [
     "topics/",
     "topics/rag/",
     "papers/lora/",
+    "papers/why-lms-hallucinate/",  # formulas (MathML) and a long author/institution line
+    "papers/tau2-bench/",  # tag chips, a code link, three institutions
     "papers/",
     "indexes/years/2023/",
     "stats/",
